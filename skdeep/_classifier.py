@@ -1,0 +1,167 @@
+"""Classifier behaviour shared by the MLP and CNN classifiers: labels, class weights,
+probabilities."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import column_or_1d, validate_data
+
+from ._base import BaseNetwork
+
+
+class NetworkClassifier(ClassifierMixin, BaseNetwork):
+    """Base of skdeep's classifiers.
+
+    Binary targets train one sigmoid output, multiclass targets a softmax over the
+    classes, multilabel indicator targets one sigmoid per label; all with cross-entropy.
+    """
+
+    _parameter_constraints: dict = {
+        **BaseNetwork._parameter_constraints,
+        "loss": [StrOptions({"auto"})],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    def _validate_targets(self, X, y, reset):
+        X, y = validate_data(
+            self, X, y, reset=reset, dtype=(np.float64, np.float32), multi_output=True
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        return X, y
+
+    def _encode_targets(self, y, reset, classes=None):
+        if reset:
+            target_type = type_of_target(y if classes is None else classes, input_name="y")
+            if target_type not in ("binary", "multiclass", "multilabel-indicator"):
+                raise ValueError(
+                    f"Unknown label type: {target_type}. {type(self).__name__} needs binary, "
+                    "multiclass or multilabel-indicator targets."
+                )
+            binarizer = LabelBinarizer().fit(y if classes is None else classes)
+            if len(binarizer.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes; "
+                    f"got one class: {binarizer.classes_[0]!r}."
+                )
+            self._label_binarizer = binarizer
+            self._multiclass = binarizer.y_type_ == "multiclass"
+            self.classes_ = binarizer.classes_
+        elif self._label_binarizer.y_type_ != "multilabel-indicator":
+            unseen = np.setdiff1d(np.unique(y), self.classes_)
+            if len(unseen):
+                raise ValueError(
+                    f"y has classes not seen in the first fit: {unseen.tolist()}; "
+                    f"expected a subset of {self.classes_.tolist()}."
+                )
+        return self._label_binarizer.transform(y)
+
+    def _loss_name(self):
+        return "softmax_cross_entropy" if self._multiclass else "sigmoid_cross_entropy"
+
+    def _class_sample_weight(self, y):
+        if self.class_weight is None:
+            return None
+        return compute_sample_weight(self.class_weight, y)
+
+    def _stratify(self, y):
+        return None if self._label_binarizer.y_type_ == "multilabel-indicator" else y
+
+    def predict(self, X):
+        """Predict classes (or label indicators for multilabel targets).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+        """
+        return self._label_binarizer.inverse_transform(self._forward(X))
+
+    def predict_proba(self, X):
+        """Class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``. For multilabel targets, column ``k`` is the
+            probability that label ``k`` is present.
+        """
+        proba = self._forward(X)
+        if self._label_binarizer.y_type_ == "binary":
+            proba = np.hstack([1 - proba, proba])
+        return proba
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on (X, y).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a label indicator matrix for multilabel classification.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample's loss; an integer weight ``k`` trains like ``k`` copies.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, sample_weight)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One epoch over (X, y), continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        classes : array-like of shape (n_classes,), default=None
+            All classes that can appear; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        first_call = not hasattr(self, "_network")
+        if first_call and classes is None:
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        if not first_call and classes is not None and not np.array_equal(
+            np.asarray(classes), self.classes_
+        ):
+            raise ValueError(
+                f"classes={np.asarray(classes).tolist()} is not the same as on the first "
+                f"call to partial_fit: {self.classes_.tolist()}."
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)

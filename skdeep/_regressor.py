@@ -1,0 +1,87 @@
+"""Regressor behaviour shared by the MLP and CNN regressors."""
+
+import numpy as np
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import validate_data
+
+from ._base import BaseNetwork
+
+
+class NetworkRegressor(RegressorMixin, BaseNetwork):
+    """Base of skdeep's regressors: linear outputs, one per target."""
+
+    _parameter_constraints: dict = {
+        **BaseNetwork._parameter_constraints,
+        "loss": [StrOptions({"auto", "squared_error", "absolute_error", "huber"})],
+    }
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _validate_targets(self, X, y, reset):
+        return validate_data(
+            self, X, y, reset=reset, dtype=(np.float64, np.float32), multi_output=True,
+            y_numeric=True,
+        )
+
+    def _encode_targets(self, y, reset, classes=None):
+        Y = y.reshape(len(y), -1)
+        if not reset and Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {Y.shape[1]} targets, but {type(self).__name__} was fitted with "
+                f"{self.n_outputs_}."
+            )
+        return Y
+
+    def _loss_name(self):
+        return "squared_error" if self.loss == "auto" else self.loss
+
+    def predict(self, X):
+        """Predict targets.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        y = self._forward(X)
+        return y.ravel() if y.shape[1] == 1 else y
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on (X, y).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each sample's loss; an integer weight ``k`` trains like ``k`` copies.
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, sample_weight)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch over (X, y), continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self : object
+        """
+        return self._fit(X, y, sample_weight, incremental=True)

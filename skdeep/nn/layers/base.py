@@ -1,0 +1,64 @@
+"""The layer protocol: forward, backward, and the parameters a layer declares."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """A trainable array a layer needs.
+
+    Attributes
+    ----------
+    name : str
+        Attribute the network binds the array to; its gradient is bound to ``"d" + name``.
+    shape : tuple of int
+    init : {"weights", "zeros", "ones"}
+        ``"weights"`` uses the network's initializer with ``fan_in`` and ``fan_out``.
+    decay : bool
+        Whether L1/L2 penalties and weight decay apply (weights yes; biases and
+        batch-norm scale and shift no).
+    fan_in, fan_out : int
+    """
+
+    name: str
+    shape: tuple
+    init: str = "zeros"
+    decay: bool = False
+    fan_in: int = 1
+    fan_out: int = 1
+
+
+class Layer:
+    """Base class. A layer maps ``x`` to ``y`` and ``dL/dy`` back to ``dL/dx``.
+
+    ``forward(x, ctx)`` keeps what ``backward`` needs only when ``ctx.training``.
+    ``backward(dy)`` writes the gradients of the layer's parameters into the arrays bound
+    as ``d<name>`` and returns ``dL/dx`` (or None when ``needs_input_grad`` is False).
+    """
+
+    needs_input_grad = True
+    buffers = ()
+    """Names of non-trained state (e.g. running statistics) saved with the weights."""
+
+    def param_specs(self):
+        """The trainable arrays of this layer, as a list of :class:`ParamSpec`."""
+        return []
+
+    def output_shape(self, input_shape):
+        """Shape of one sample's output given one sample's input shape."""
+        return input_shape
+
+    def forward(self, x, ctx):
+        raise NotImplementedError
+
+    def backward(self, dy):
+        raise NotImplementedError
+
+    def __getstate__(self):
+        # Parameter and gradient arrays are views into the network's flat buffers: the
+        # network pickles those buffers once and binds the views again when loaded.
+        state = self.__dict__.copy()
+        for spec in self.param_specs():
+            state.pop(spec.name, None)
+            state.pop("d" + spec.name, None)
+        return state

@@ -1,0 +1,28 @@
+"""Inverted dropout."""
+
+from ..masks import keep_mask, stream_key
+from .base import Layer
+
+
+class Dropout(Layer):
+    """Zeroes each unit with probability ``rate`` while training, scaling the rest by
+    ``1 / (1 - rate)``; the identity at predict time. Shape unchanged.
+
+    Masks are keyed by each sample's content, the epoch and ``layer_id`` (see
+    :mod:`skdeep.nn.masks`).
+    """
+
+    def __init__(self, rate, layer_id=0):
+        self.rate = rate
+        self.layer_id = layer_id
+
+    def forward(self, x, ctx):
+        if not ctx.training or self.rate == 0:
+            self._mask = None
+            return x
+        stream = stream_key(ctx.seed, ctx.epoch, self.layer_id)
+        self._mask = keep_mask(ctx.row_keys, stream, self.rate, x.shape, x.dtype)
+        return x * self._mask
+
+    def backward(self, dy):
+        return dy if self._mask is None else dy * self._mask

@@ -1,0 +1,33 @@
+"""Maxout: the maximum over groups of linear pieces."""
+
+import numpy as np
+
+from .base import Layer
+
+
+class Maxout(Layer):
+    """Splits the features into groups of ``pieces`` consecutive units and keeps each max.
+
+    Input shape ``(n_samples, units * pieces)``; output shape ``(n_samples, units)``.
+    The layer before it therefore produces ``pieces`` linear functions per output unit.
+    """
+
+    def __init__(self, pieces=2):
+        self.pieces = pieces
+
+    def output_shape(self, input_shape):
+        return (input_shape[0] // self.pieces,) + tuple(input_shape[1:])
+
+    def forward(self, x, ctx):
+        grouped = x.reshape(x.shape[0], -1, self.pieces)
+        winner = np.argmax(grouped, axis=2)
+        out = np.take_along_axis(grouped, winner[..., None], axis=2)[..., 0]
+        if ctx.training:
+            self._winner = winner
+            self._input_shape = x.shape
+        return out
+
+    def backward(self, dy):
+        dx = np.zeros((dy.shape[0], dy.shape[1], self.pieces), dtype=dy.dtype)
+        np.put_along_axis(dx, self._winner[..., None], dy[..., None], axis=2)
+        return dx.reshape(self._input_shape)
