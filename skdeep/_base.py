@@ -288,7 +288,7 @@ class BaseNetwork(BaseEstimator):
     def _forward(self, X):
         """Validated X through the network: probabilities or values, shape (n, n_outputs)."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
+        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32), order="C")
         return self._network.predict(X.astype(self._network.dtype, copy=False))
 
 

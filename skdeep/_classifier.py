@@ -32,7 +32,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
 
     def _validate_targets(self, X, y, reset):
         X, y = validate_data(
-            self, X, y, reset=reset, dtype=(np.float64, np.float32), multi_output=True
+            self, X, y, reset=reset, dtype=(np.float64, np.float32), order="C", multi_output=True
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
@@ -86,7 +86,8 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
         """
-        return self._label_binarizer.inverse_transform(self._forward(X))
+        proba = self._forward(X)
+        return self._label_binarizer.inverse_transform(proba)
 
     def predict_proba(self, X):
         """Class probabilities.

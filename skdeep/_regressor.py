@@ -23,7 +23,7 @@ class NetworkRegressor(RegressorMixin, BaseNetwork):
 
     def _validate_targets(self, X, y, reset):
         return validate_data(
-            self, X, y, reset=reset, dtype=(np.float64, np.float32), multi_output=True,
+            self, X, y, reset=reset, dtype=(np.float64, np.float32), order="C", multi_output=True,
             y_numeric=True,
         )
 

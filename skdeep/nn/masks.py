@@ -106,6 +106,8 @@ def keep_mask(keys, stream, rate, shape, dtype):
     -------
     mask : ndarray of the given shape and dtype
     """
+    if len(keys) != shape[0]:
+        raise ValueError(f"keep_mask needs one key per row: {len(keys)} keys, shape {shape}.")
     out = np.empty((shape[0], int(np.prod(shape[1:]))), dtype=dtype)
     keep = 1.0 - rate
     _fill_mask(keys, stream, keep, 1.0 / keep, out)

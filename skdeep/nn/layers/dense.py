@@ -42,9 +42,10 @@ class Dense(Layer):
             self._mask = None
             if self.dropconnect > 0:
                 stream = stream_key(ctx.seed, ctx.step, self.layer_id)
+                one_row = (1, self.W.size)
                 self._mask = keep_mask(
-                    np.zeros(1, np.uint64), stream, self.dropconnect, self.W.shape, self.W.dtype
-                )
+                    np.zeros(1, np.uint64), stream, self.dropconnect, one_row, self.W.dtype
+                ).reshape(self.W.shape)
                 weights = self.W * self._mask
             self._used_weights = weights
         out = x @ weights
