@@ -13,7 +13,7 @@ import numpy as np
 from numba import njit
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _momentum_step(theta, grad, velocity, lr, momentum, nesterov):
     for i in range(theta.size):
         velocity[i] = momentum * velocity[i] - lr * grad[i]
@@ -23,7 +23,7 @@ def _momentum_step(theta, grad, velocity, lr, momentum, nesterov):
             theta[i] += velocity[i]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _adagrad_step(theta, grad, sq_sum, lr, eps):
     for i in range(theta.size):
         g = grad[i]
@@ -31,31 +31,39 @@ def _adagrad_step(theta, grad, sq_sum, lr, eps):
         theta[i] -= lr * g / (math.sqrt(sq_sum[i]) + eps)
 
 
-@njit(cache=True)
-def _rmsprop_step(theta, grad, sq_avg, lr, rho, eps):
+@njit(cache=True, error_model="numpy")
+def _rmsprop_step(theta, grad, sq_avg, lr, rho, one_minus_rho, eps):
     for i in range(theta.size):
         g = grad[i]
-        sq_avg[i] = rho * sq_avg[i] + (1.0 - rho) * g * g
+        sq_avg[i] = rho * sq_avg[i] + one_minus_rho * g * g
         theta[i] -= lr * g / (math.sqrt(sq_avg[i]) + eps)
 
 
-@njit(cache=True)
-def _adadelta_step(theta, grad, sq_avg, delta_avg, lr, rho, eps):
+@njit(cache=True, error_model="numpy")
+def _adadelta_step(theta, grad, sq_avg, delta_avg, lr, rho, one_minus_rho, eps):
     for i in range(theta.size):
         g = grad[i]
-        sq_avg[i] = rho * sq_avg[i] + (1.0 - rho) * g * g
+        sq_avg[i] = rho * sq_avg[i] + one_minus_rho * g * g
         delta = math.sqrt(delta_avg[i] + eps) / math.sqrt(sq_avg[i] + eps) * g
-        delta_avg[i] = rho * delta_avg[i] + (1.0 - rho) * delta * delta
+        delta_avg[i] = rho * delta_avg[i] + one_minus_rho * delta * delta
         theta[i] -= lr * delta
 
 
-@njit(cache=True)
-def _adam_step(theta, grad, m, v, lr, beta_1, beta_2, eps, bias_1, bias_2):
+@njit(cache=True, error_model="numpy")
+def _adam_step(theta, grad, m, v, step_size, beta_1, one_minus_beta_1, beta_2,
+               one_minus_beta_2, eps_hat):
+    # lr * m_hat / (sqrt(v_hat) + eps) with the bias corrections folded into step_size
+    # and eps_hat (Kingma & Ba, section 2), so the loop has one sqrt and one division.
     for i in range(theta.size):
         g = grad[i]
-        m[i] = beta_1 * m[i] + (1.0 - beta_1) * g
-        v[i] = beta_2 * v[i] + (1.0 - beta_2) * g * g
-        theta[i] -= lr * (m[i] / bias_1) / (math.sqrt(v[i] / bias_2) + eps)
+        m[i] = beta_1 * m[i] + one_minus_beta_1 * g
+        v[i] = beta_2 * v[i] + one_minus_beta_2 * g * g
+        theta[i] -= step_size * m[i] / (math.sqrt(v[i]) + eps_hat)
+
+
+def _as_dtype(theta, *scalars):
+    """Scalars in the parameters' dtype, so float32 kernels stay in float32 (and vectorize)."""
+    return tuple(theta.dtype.type(s) for s in scalars)
 
 
 class SGD:
@@ -80,7 +88,8 @@ class Momentum:
         self.velocity = np.zeros(size, dtype)
 
     def step(self, theta, grad, lr):
-        _momentum_step(theta, grad, self.velocity, lr, self.momentum, self.nesterov)
+        _momentum_step(theta, grad, self.velocity, *_as_dtype(theta, lr, self.momentum),
+                       self.nesterov)
 
 
 class AdaGrad:
@@ -92,7 +101,7 @@ class AdaGrad:
         self.sq_sum = np.zeros(size, dtype)
 
     def step(self, theta, grad, lr):
-        _adagrad_step(theta, grad, self.sq_sum, lr, self.epsilon)
+        _adagrad_step(theta, grad, self.sq_sum, *_as_dtype(theta, lr, self.epsilon))
 
 
 class RMSprop:
@@ -105,7 +114,7 @@ class RMSprop:
         self.sq_avg = np.zeros(size, dtype)
 
     def step(self, theta, grad, lr):
-        _rmsprop_step(theta, grad, self.sq_avg, lr, self.rho, self.epsilon)
+        _rmsprop_step(theta, grad, self.sq_avg, *_as_dtype(theta, lr, self.rho, 1 - self.rho, self.epsilon))
 
 
 class AdaDelta:
@@ -120,7 +129,8 @@ class AdaDelta:
         self.delta_avg = np.zeros(size, dtype)
 
     def step(self, theta, grad, lr):
-        _adadelta_step(theta, grad, self.sq_avg, self.delta_avg, lr, self.rho, self.epsilon)
+        _adadelta_step(theta, grad, self.sq_avg, self.delta_avg,
+                       *_as_dtype(theta, lr, self.rho, 1 - self.rho, self.epsilon))
 
 
 class Adam:
@@ -151,8 +161,11 @@ class Adam:
             theta[: self.n_decay] *= theta.dtype.type(1.0 - lr * self.weight_decay)
         bias_1 = 1.0 - self.beta_1**self.t
         bias_2 = 1.0 - self.beta_2**self.t
-        _adam_step(theta, grad, self.m, self.v, lr, self.beta_1, self.beta_2,
-                   self.epsilon, bias_1, bias_2)
+        step_size = lr * math.sqrt(bias_2) / bias_1
+        eps_hat = self.epsilon * math.sqrt(bias_2)
+        _adam_step(theta, grad, self.m, self.v,
+                   *_as_dtype(theta, step_size, self.beta_1, 1 - self.beta_1, self.beta_2,
+                             1 - self.beta_2, eps_hat))
 
 
 def make_optimizer(name, size, dtype, *, momentum, beta_1, beta_2, rho, epsilon,
