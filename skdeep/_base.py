@@ -108,7 +108,9 @@ class BaseNetwork(BaseEstimator):
 
         saved = self._network.snapshot() if continuing else None
         try:
-            self._train(X, Y.astype(X.dtype, copy=False), y, weights, incremental)
+            # Overflow on the way to a non-finite loss is reported as a DivergenceError.
+            with np.errstate(over="ignore", invalid="ignore"):
+                self._train(X, Y.astype(X.dtype, copy=False), y, weights, incremental)
         except DivergenceError:
             if saved is None:
                 del self._network
