@@ -1,0 +1,113 @@
+"""Draw the user guide's plots from real training runs.
+
+    pip install -e ".[docs]"
+    python docs/make_plots.py
+
+Writes PNG files to docs/img/.
+"""
+
+import pathlib
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.metrics import log_loss  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+
+from skdeep import MLPClassifier  # noqa: E402
+from skdeep.nn import ForwardContext, Network  # noqa: E402
+from skdeep.nn.architectures import dense_stack  # noqa: E402
+from skdeep.nn.initializers import resolve_initializer  # noqa: E402
+from skdeep.nn.layers import Dense  # noqa: E402
+
+IMG = pathlib.Path(__file__).parent / "img"
+
+
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X / 16.0, y, test_size=0.3, random_state=0, stratify=y)
+
+
+def gradient_norms_per_layer(activation, X, y, depth=8, width=32):
+    """Norm of each dense layer's weight gradient at initialization, input to output."""
+    layers = dense_stack(X.shape[1], (width,) * depth, 10, activation=activation)
+    network = Network(layers, "softmax_cross_entropy", np.float64)
+    network.initialize(resolve_initializer("auto", activation), np.random.default_rng(0))
+    Y = np.eye(10)[y]
+    network.loss_and_gradient(X, Y, None, ForwardContext(training=True))
+    return [np.linalg.norm(layer.dW) for layer in layers if isinstance(layer, Dense)]
+
+
+def plot_vanishing_gradients(X, y):
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for activation in ["sigmoid", "tanh", "relu", "elu"]:
+        norms = gradient_norms_per_layer(activation, X, y)
+        ax.semilogy(range(1, len(norms) + 1), norms, marker="o", label=activation)
+    ax.set_xlabel("dense layer (1 = next to the input)")
+    ax.set_ylabel("‖∂loss/∂W‖ at initialization")
+    ax.set_title("Gradient size per layer, 8 hidden layers of 32 units")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(IMG / "vanishing_gradients.png", dpi=110)
+
+
+def plot_optimizers(X, y):
+    settings = {
+        "sgd": 0.1, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01,
+        "adadelta": 1.0, "rmsprop": 0.001, "adam": 0.001,
+    }
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for optimizer, lr in settings.items():
+        extra = {"epsilon": 1e-6} if optimizer == "adadelta" else {}
+        model = MLPClassifier((64, 64), optimizer=optimizer, learning_rate=lr, max_iter=40,
+                              batch_size=64, n_iter_no_change=100, random_state=0, **extra)
+        model.fit(X, y)
+        ax.semilogy(model.loss_curve_, label=f"{optimizer} (lr={lr:g})")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training loss")
+    ax.set_title("Optimizers on digits, MLP (64, 64)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(IMG / "optimizers.png", dpi=110)
+
+
+def plot_regularization(X_train, X_test, y_train, y_test):
+    """Test log-loss along training on 100 images, with and without regularization."""
+    X_small, y_small = X_train[:100], y_train[:100]
+    configs = {"no regularization": {}, "dropout 0.5": {"dropout": 0.5},
+               "L2 5e-3": {"l2": 5e-3}, "L1 1e-3": {"l1": 1e-3}}
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for (label, params), color in zip(configs.items(), ["C0", "C1", "C2", "C3"]):
+        model = MLPClassifier((256, 256), learning_rate=3e-3, random_state=0, **params)
+        test_loss = []
+        for _ in range(150):
+            model.partial_fit(X_small, y_small, classes=np.arange(10))
+            test_loss.append(log_loss(y_test, model.predict_proba(X_test), labels=np.arange(10)))
+        ax.plot(test_loss, color=color, label=f"{label}: test accuracy "
+                f"{model.score(X_test, y_test):.3f}")
+    ax.set_xlabel("epoch (100 training images)")
+    ax.set_ylabel("test log-loss")
+    ax.set_ylim(0, 1.5)
+    ax.set_title("Overfitting and regularization, MLP (256, 256)")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(IMG / "regularization.png", dpi=110)
+
+
+def main():
+    IMG.mkdir(exist_ok=True)
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    X_train, X_test, y_train, y_test = digits()
+    plot_vanishing_gradients(X_train[:500], y_train[:500])
+    plot_optimizers(X_train, y_train)
+    plot_regularization(X_train, X_test, y_train, y_test)
+    print(f"wrote {sorted(p.name for p in IMG.glob('*.png'))}")
+
+
+if __name__ == "__main__":
+    main()
