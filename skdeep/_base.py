@@ -20,6 +20,7 @@ from ._constraints import SHARED_PARAMETER_CONSTRAINTS
 from ._convergence import ConvergenceMonitor
 from .nn import ForwardContext, Network
 from .nn.initializers import resolve_initializer
+from .nn.layers import Dense
 from .nn.masks import row_keys
 from .nn.optimizers import make_optimizer
 from .nn.regularization import add_penalty_gradient, clip_gradient, penalty_value
@@ -76,8 +77,6 @@ class BaseNetwork(BaseEstimator):
         return [layer.b for layer in self._dense_layers()]
 
     def _dense_layers(self):
-        from .nn.layers import Dense
-
         return [layer for layer in self._network.layers if isinstance(layer, Dense)]
 
     def __sklearn_tags__(self):
@@ -125,17 +124,23 @@ class BaseNetwork(BaseEstimator):
                 "Set at most one of clip_norm and clip_value. "
                 f"Received: clip_norm={self.clip_norm}, clip_value={self.clip_value}."
             )
-        for size in np.ravel(self.hidden_layer_sizes):
-            if not isinstance(size, (int, np.integer)) or size < 1:
-                raise ValueError(
-                    "hidden_layer_sizes must be a tuple of positive ints. "
-                    f"Received: hidden_layer_sizes={self.hidden_layer_sizes!r}."
-                )
+        self._hidden_sizes()
         if self.device == "cuda":
             raise ValueError(
                 "device='cuda' is not available yet in this version of skdeep: "
                 "use device='cpu' or 'auto'."
             )
+
+    def _hidden_sizes(self):
+        """``hidden_layer_sizes`` as a tuple of ints (an int means one layer)."""
+        sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes, dtype=object)).ravel()
+        for size in sizes:
+            if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+                raise ValueError(
+                    "hidden_layer_sizes must be a tuple of positive ints. "
+                    f"Received: hidden_layer_sizes={self.hidden_layer_sizes!r}."
+                )
+        return tuple(int(size) for size in sizes)
 
     def _combined_sample_weight(self, X, y, sample_weight):
         class_factors = self._class_sample_weight(y)

@@ -12,7 +12,7 @@ class _MLPLayers:
 
     def _build_layers(self, sample_shape, n_outputs):
         return dense_stack(
-            int(np.prod(sample_shape)), tuple(self.hidden_layer_sizes), n_outputs,
+            int(np.prod(sample_shape)), self._hidden_sizes(), n_outputs,
             activation=self.activation, batch_norm=self.batch_norm,
             dropout=self.dropout, dropconnect=self.dropconnect,
         )

@@ -18,6 +18,8 @@ CONFIGURATIONS = [
 
 
 def _estimators():
+    yield MLPClassifier()  # the pure defaults, random_state=None included
+    yield MLPRegressor()
     for params in CONFIGURATIONS:
         yield MLPClassifier(random_state=0, **params)
         yield MLPRegressor(random_state=0, **params)

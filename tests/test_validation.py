@@ -46,6 +46,11 @@ def test_hidden_layer_sizes_must_be_positive_ints(sizes):
         MLPRegressor(hidden_layer_sizes=sizes, max_iter=1).fit(X, y_reg)
 
 
+def test_a_single_int_is_one_hidden_layer():
+    model = MLPRegressor(hidden_layer_sizes=5, max_iter=2, random_state=0).fit(X, y_reg)
+    assert [w.shape for w in model.coefs_] == [(4, 5), (5, 1)]
+
+
 def test_clip_norm_and_clip_value_together_is_an_error():
     with pytest.raises(ValueError, match="clip_norm=1.0, clip_value=2.0"):
         MLPRegressor(clip_norm=1.0, clip_value=2.0).fit(X, y_reg)
