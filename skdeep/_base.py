@@ -279,6 +279,8 @@ class BaseNetwork(BaseEstimator):
     def _score_validation(self, validation):
         X_val, y_val, w_val = validation
         score = self.score(X_val, y_val, sample_weight=w_val)
+        if self.validation_scores_ is None:  # a warm start that turned early stopping on
+            self.validation_scores_, self.best_validation_score_ = [], -np.inf
         self.validation_scores_.append(score)
         self.best_validation_score_ = max(self.best_validation_score_, score)
         return score

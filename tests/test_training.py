@@ -74,9 +74,23 @@ def test_early_stopping_restores_best_weights(digits):
     assert len(model.validation_scores_) == model.n_iter_
     assert model.best_validation_score_ == max(model.validation_scores_)
     assert model.best_loss_ is None
-    # the restored model is the best epoch's: it scores best_validation_score_ again
     best_epoch = int(np.argmax(model.validation_scores_))
     assert best_epoch < model.n_iter_ - 1
+    # Same seed, same split, same steps: a run that ends at the best epoch has the weights
+    # that early stopping must have restored.
+    until_best = MLPClassifier((32,), early_stopping=True, n_iter_no_change=3,
+                               max_iter=best_epoch + 1, learning_rate=0.05, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        until_best.fit(X, y)
+    assert_array_equal(model.coefs_[0], until_best.coefs_[0])
+    assert_array_equal(model.predict_proba(X), until_best.predict_proba(X))
+
+
+def test_warm_start_can_turn_early_stopping_on(digits):
+    X, y = digits
+    model = MLPClassifier((8,), max_iter=3, warm_start=True, random_state=0).fit(X, y)
+    model.set_params(early_stopping=True).fit(X, y)
+    assert len(model.validation_scores_) == 3
 
 
 def test_max_iter_without_convergence_warns(digits):
