@@ -216,6 +216,7 @@ class BaseNetwork(BaseEstimator):
                     "converging; consider increasing max_iter.",
                     ConvergenceWarning,
                 )
+        self._network.release_caches()
         if early_stopping and monitor.best_snapshot is not None:
             self._network.restore(monitor.best_snapshot)
         if not self._network.is_finite():

@@ -46,9 +46,20 @@ class Network:
             setattr(layer, "d" + spec.name, self.grad[offset : offset + size].reshape(spec.shape))
             offset += size
 
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["grad"] = None  # recreated (zeros) when loaded
+        return state
+
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self.grad = np.zeros_like(self.theta)
         self._bind()
+
+    def release_caches(self):
+        """Free the activations every layer kept from the last training batch."""
+        for layer in self.layers:
+            layer.release_caches()
 
     def initialize(self, initializer, rng):
         """Draw the weights with the named initializer; zeros and ones for the rest."""

@@ -54,11 +54,15 @@ class Layer:
     def backward(self, dy):
         raise NotImplementedError
 
+    def release_caches(self):
+        """Forget what the last training forward pass kept for backward (``_``-prefixed)."""
+        for name in [name for name in vars(self) if name.startswith("_")]:
+            delattr(self, name)
+
     def __getstate__(self):
         # Parameter and gradient arrays are views into the network's flat buffers: the
-        # network pickles those buffers once and binds the views again when loaded.
-        state = self.__dict__.copy()
-        for spec in self.param_specs():
-            state.pop(spec.name, None)
-            state.pop("d" + spec.name, None)
-        return state
+        # network pickles the parameters once and binds the views again when loaded.
+        # Training caches are not pickled.
+        bound = {spec.name for spec in self.param_specs()}
+        bound |= {"d" + name for name in bound}
+        return {k: v for k, v in self.__dict__.items() if k not in bound and not k.startswith("_")}
