@@ -149,6 +149,11 @@ class BaseNetwork(BaseEstimator):
         weights = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
         if class_factors is not None:
             weights = weights * class_factors
+            if not np.any(weights > 0):
+                raise ValueError(
+                    "Sample weights times class weights are zero for every sample: "
+                    f"nothing to train on (class_weight={self.class_weight!r})."
+                )
         return weights
 
     def _initialize(self, sample_shape, n_outputs, dtype):
@@ -226,7 +231,8 @@ class BaseNetwork(BaseEstimator):
             )
 
     def _uses_row_keys(self):
-        return bool(self.dropout) or bool(getattr(self, "spatial_dropout", 0.0))
+        """Whether some layer draws per-sample masks, which are keyed by sample content."""
+        return self.dropout > 0
 
     def _resolve_batch_size(self, n_samples):
         if self.batch_size is None:

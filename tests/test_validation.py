@@ -72,3 +72,8 @@ def test_cuda_device_raises_clearly_until_supported():
 def test_negative_sample_weight_is_rejected():
     with pytest.raises(ValueError, match="[Nn]egative"):
         MLPRegressor(max_iter=1).fit(X, y_reg, sample_weight=-np.ones(30))
+
+
+def test_class_weights_that_zero_every_sample_are_rejected():
+    with pytest.raises(ValueError, match="zero for every sample"):
+        MLPClassifier(class_weight={0: 0, 1: 0, 2: 0}).fit(X, y_class)
