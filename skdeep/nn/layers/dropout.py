@@ -17,7 +17,9 @@ class Dropout(Layer):
         self.layer_id = layer_id
 
     def forward(self, x, ctx):
-        if not ctx.training or self.rate == 0:
+        if not ctx.training:
+            return x
+        if self.rate == 0:
             self._mask = None
             return x
         stream = stream_key(ctx.seed, ctx.epoch, self.layer_id)
