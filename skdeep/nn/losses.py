@@ -13,9 +13,14 @@ Working on raw outputs keeps cross-entropy finite where a probability would roun
 """
 
 import numpy as np
-from scipy.special import expit, log_softmax, softmax
+from scipy.special import expit
 
 HUBER_DELTA = 1.0
+
+
+def _log_softmax(raw):
+    shifted = raw - raw.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def _weighted_mean(per_sample, p):
@@ -23,7 +28,7 @@ def _weighted_mean(per_sample, p):
 
 
 def _softmax_cross_entropy(raw, y, p):
-    log_proba = log_softmax(raw, axis=1)
+    log_proba = _log_softmax(raw)
     value = -_weighted_mean(np.sum(y * log_proba, axis=1), p)
     grad = (np.exp(log_proba) - y) * p[:, None]
     return value, grad
@@ -65,7 +70,7 @@ def _huber(raw, y, p):
 
 
 def _softmax(raw):
-    return softmax(raw, axis=1)
+    return np.exp(_log_softmax(raw))
 
 
 def _identity(raw):
