@@ -76,6 +76,24 @@ def plot_optimizers(X, y):
     fig.savefig(IMG / "optimizers.png", dpi=110)
 
 
+def plot_batch_norm(X, y):
+    """Training loss of a deep network with and without batch normalization."""
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for activation, batch_norm, style in [("sigmoid", False, "C0--"), ("sigmoid", True, "C0-"),
+                                          ("relu", False, "C2--"), ("relu", True, "C2-")]:
+        model = MLPClassifier((32,) * 8, activation=activation, batch_norm=batch_norm,
+                              learning_rate=3e-3, max_iter=30, n_iter_no_change=100,
+                              random_state=0).fit(X, y)
+        label = f"{activation}{' + batch norm' if batch_norm else ''}"
+        ax.semilogy(model.loss_curve_, style, label=label)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training loss")
+    ax.set_title("8 hidden layers of 32 units on digits")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(IMG / "batch_norm.png", dpi=110)
+
+
 def plot_regularization(X_train, X_test, y_train, y_test):
     """Test log-loss along training on 100 images, with and without regularization."""
     X_small, y_small = X_train[:100], y_train[:100]
@@ -105,6 +123,7 @@ def main():
     X_train, X_test, y_train, y_test = digits()
     plot_vanishing_gradients(X_train[:500], y_train[:500])
     plot_optimizers(X_train, y_train)
+    plot_batch_norm(X_train, y_train)
     plot_regularization(X_train, X_test, y_train, y_test)
     print(f"wrote {sorted(p.name for p in IMG.glob('*.png'))}")
 
