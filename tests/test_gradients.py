@@ -140,3 +140,17 @@ def test_whole_network_gradient(loss):
         lambda: network.loss_and_gradient(x, y, fraction, ctx), network.theta
     )
     assert_allclose(analytic, expected, rtol=1e-5, atol=1e-7)
+
+
+def test_clip_gradient_rescales_to_the_norm_or_clamps_entries():
+    from skdeep.nn.regularization import clip_gradient
+
+    grad = np.array([3.0, -4.0])
+    clip_gradient(grad, clip_norm=1.0)
+    assert_allclose(grad, [0.6, -0.8])
+    grad = np.array([3.0, -0.5])
+    clip_gradient(grad, clip_value=1.0)
+    assert_allclose(grad, [1.0, -0.5])
+    grad = np.array([3.0, -4.0])
+    clip_gradient(grad)
+    assert_allclose(grad, [3.0, -4.0])

@@ -23,10 +23,10 @@ def add_penalty_gradient(weights, grad, l1, l2):
 
 def clip_gradient(grad, clip_norm=None, clip_value=None):
     """Clip in place: rescale to global L2 norm ``clip_norm``, or clamp each entry to
-    ``[-clip_value, clip_value]``. Returns the gradient norm before clipping."""
-    norm = float(np.sqrt(np.dot(grad, grad)))
-    if clip_norm is not None and norm > clip_norm:
-        grad *= grad.dtype.type(clip_norm / norm)
+    ``[-clip_value, clip_value]``. None leaves the gradient as it is."""
+    if clip_norm is not None:
+        norm = float(np.sqrt(np.dot(grad, grad)))
+        if norm > clip_norm:
+            grad *= grad.dtype.type(clip_norm / norm)
     if clip_value is not None:
         np.clip(grad, -clip_value, clip_value, out=grad)
-    return norm
