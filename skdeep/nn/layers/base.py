@@ -44,10 +44,6 @@ class Layer:
         """The trainable arrays of this layer, as a list of :class:`ParamSpec`."""
         return []
 
-    def output_shape(self, input_shape):
-        """Shape of one sample's output given one sample's input shape."""
-        return input_shape
-
     def forward(self, x, ctx):
         raise NotImplementedError
 

@@ -32,9 +32,6 @@ class Dense(Layer):
             ParamSpec("b", (self.n_out,)),
         ]
 
-    def output_shape(self, input_shape):
-        return (self.n_out,)
-
     def forward(self, x, ctx):
         weights = self.W
         if ctx.training:

@@ -15,9 +15,6 @@ class Maxout(Layer):
     def __init__(self, pieces=2):
         self.pieces = pieces
 
-    def output_shape(self, input_shape):
-        return (input_shape[0] // self.pieces,) + tuple(input_shape[1:])
-
     def forward(self, x, ctx):
         grouped = x.reshape(x.shape[0], -1, self.pieces)
         winner = np.argmax(grouped, axis=2)
