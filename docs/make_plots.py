@@ -28,6 +28,15 @@ from skdeep.nn.layers import Dense  # noqa: E402
 IMG = pathlib.Path(__file__).parent / "img"
 
 
+def _finish(fig, ax, xlabel, ylabel, title, filename, fontsize=None):
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=fontsize)
+    fig.tight_layout()
+    fig.savefig(IMG / filename, dpi=110)
+
+
 def digits():
     X, y = load_digits(return_X_y=True)
     return train_test_split(X / 16.0, y, test_size=0.3, random_state=0, stratify=y)
@@ -48,12 +57,8 @@ def plot_vanishing_gradients(X, y):
     for activation in ["sigmoid", "tanh", "relu", "elu"]:
         norms = gradient_norms_per_layer(activation, X, y)
         ax.semilogy(range(1, len(norms) + 1), norms, marker="o", label=activation)
-    ax.set_xlabel("dense layer (1 = next to the input)")
-    ax.set_ylabel("‖∂loss/∂W‖ at initialization")
-    ax.set_title("Gradient size per layer, 8 hidden layers of 32 units")
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(IMG / "vanishing_gradients.png", dpi=110)
+    _finish(fig, ax, "dense layer (1 = next to the input)", "‖∂loss/∂W‖ at initialization",
+            "Gradient size per layer, 8 hidden layers of 32 units", "vanishing_gradients.png")
 
 
 def plot_optimizers(X, y):
@@ -68,12 +73,8 @@ def plot_optimizers(X, y):
                               batch_size=64, n_iter_no_change=100, random_state=0, **extra)
         model.fit(X, y)
         ax.semilogy(model.loss_curve_, label=f"{optimizer} (lr={lr:g})")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training loss")
-    ax.set_title("Optimizers on digits, MLP (64, 64)")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(IMG / "optimizers.png", dpi=110)
+    _finish(fig, ax, "epoch", "training loss", "Optimizers on digits, MLP (64, 64)",
+            "optimizers.png", fontsize=8)
 
 
 def plot_batch_norm(X, y):
@@ -86,12 +87,8 @@ def plot_batch_norm(X, y):
                               random_state=0).fit(X, y)
         label = f"{activation}{' + batch norm' if batch_norm else ''}"
         ax.semilogy(model.loss_curve_, style, label=label)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("training loss")
-    ax.set_title("8 hidden layers of 32 units on digits")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(IMG / "batch_norm.png", dpi=110)
+    _finish(fig, ax, "epoch", "training loss", "8 hidden layers of 32 units on digits",
+            "batch_norm.png", fontsize=8)
 
 
 def plot_regularization(X_train, X_test, y_train, y_test):
@@ -108,13 +105,9 @@ def plot_regularization(X_train, X_test, y_train, y_test):
             test_loss.append(log_loss(y_test, model.predict_proba(X_test), labels=np.arange(10)))
         ax.plot(test_loss, color=color, label=f"{label}: test accuracy "
                 f"{model.score(X_test, y_test):.3f}")
-    ax.set_xlabel("epoch (100 training images)")
-    ax.set_ylabel("test log-loss")
     ax.set_ylim(0, 1.5)
-    ax.set_title("Overfitting and regularization, MLP (256, 256)")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(IMG / "regularization.png", dpi=110)
+    _finish(fig, ax, "epoch (100 training images)", "test log-loss",
+            "Overfitting and regularization, MLP (256, 256)", "regularization.png", fontsize=8)
 
 
 def main():
