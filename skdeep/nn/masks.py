@@ -10,27 +10,15 @@ the next draw of a sequential generator. Two properties follow:
 - No generator state has to be carried between batches, which is also how a GPU would draw
   masks in parallel.
 
-The hash is SplitMix64's finalizer, a bijection on 64-bit integers with full avalanche.
+The hash is SplitMix64's finalizer (:mod:`skdeep.ops._random`).
 """
 
 import numpy as np
 from numba import njit
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MUL_1 = np.uint64(0xBF58476D1CE4E5B9)
-_MUL_2 = np.uint64(0x94D049BB133111EB)
-_S30 = np.uint64(30)
-_S27 = np.uint64(27)
-_S31 = np.uint64(31)
-_S11 = np.uint64(11)
-_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
-
-
-@njit(cache=True)
-def _mix(z):
-    z = (z ^ (z >> _S30)) * _MUL_1
-    z = (z ^ (z >> _S27)) * _MUL_2
-    return z ^ (z >> _S31)
+from ..ops._random import GOLDEN as _GOLDEN
+from ..ops._random import mix as _mix
+from ..ops._random import uniform as _uniform
 
 
 @njit(cache=True)
@@ -51,8 +39,7 @@ def _fill_mask(keys, stream, keep, scale, out):
     for i in range(n):
         row = _mix(keys[i] ^ stream)
         for u in range(width):
-            r = _mix(row + np.uint64(u + 1) * _GOLDEN)
-            if (r >> _S11) * _TO_UNIT < keep:
+            if _uniform(row, u) < keep:
                 out[i, u] = scale
             else:
                 out[i, u] = 0.0

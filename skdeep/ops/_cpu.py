@@ -1,0 +1,102 @@
+"""The CPU backend in channels-last layout: allocate outputs, call the Numba kernels.
+
+Layers call these functions on (N, H, W, C) arrays; :mod:`skdeep.ops` wraps them for NCHW
+callers. Weights are a matrix (KH * KW * C, F) with rows ordered (kh, kw, c).
+"""
+
+import numpy as np
+
+from . import _cpu_conv, _cpu_pool
+from ._threads import kernel_threads
+
+
+def conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry):
+    """Convolution of ``x`` (N, H, W, C); ``geometry`` is :func:`conv_geometry`'s result."""
+    out_h, out_w, top, left = geometry
+    n, f = x.shape[0], wmat.shape[1]
+    out = np.empty((n, out_h, out_w, f), dtype=x.dtype)
+    chunk = _cpu_conv.chunk_size(n, out_h * out_w, wmat.shape[0], x.itemsize)
+    with kernel_threads():
+        _cpu_conv.conv2d_forward(x, wmat, bias, stride_hw[0], stride_hw[1], top, left,
+                                 kernel_hw[0], kernel_hw[1], chunk, out)
+    return out
+
+
+def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
+                    dwmat=None, dbias=None):
+    """Gradients ``(dx, dwmat, dbias)``; ``dx`` is None unless ``need_dx``.
+
+    ``dwmat`` and ``dbias`` are filled in place when given.
+    """
+    _, _, top, left = geometry
+    dx = np.empty_like(x) if need_dx else np.empty((1, 1, 1, 1), dtype=x.dtype)
+    dwmat = np.empty_like(wmat) if dwmat is None else dwmat
+    dbias = np.empty(wmat.shape[1], dtype=x.dtype) if dbias is None else dbias
+    chunk = _cpu_conv.chunk_size(x.shape[0], dy.shape[1] * dy.shape[2], wmat.shape[0], x.itemsize)
+    with kernel_threads():
+        _cpu_conv.conv2d_backward(np.ascontiguousarray(dy), x, wmat, stride_hw[0], stride_hw[1],
+                                  top, left, kernel_hw[0], kernel_hw[1], chunk, need_dx, dx,
+                                  dwmat, dbias)
+    return (dx if need_dx else None), dwmat, dbias
+
+
+def _pool_output(x, out_hw):
+    return np.empty((x.shape[0], out_hw[0], out_hw[1], x.shape[3]), dtype=x.dtype)
+
+
+def max_pool2d(x, pool_hw, stride_hw, out_hw):
+    """Max pooling; returns the output and the flat input position each output took."""
+    out = _pool_output(x, out_hw)
+    index = np.empty(out.shape, dtype=np.int32)
+    with kernel_threads():
+        _cpu_pool.max_pool_forward(x, pool_hw[0], pool_hw[1], stride_hw[0], stride_hw[1], out, index)
+    return out, index
+
+
+def pool2d_backward_from_index(dy, index, x_shape, dtype):
+    """Backward of max (and sampled stochastic) pooling."""
+    dx = np.empty(x_shape, dtype=dtype)
+    with kernel_threads():
+        _cpu_pool.pool_backward_from_index(np.ascontiguousarray(dy), index, dx)
+    return dx
+
+
+def avg_pool2d(x, pool_hw, stride_hw, out_hw):
+    out = _pool_output(x, out_hw)
+    with kernel_threads():
+        _cpu_pool.avg_pool_forward(x, pool_hw[0], pool_hw[1], stride_hw[0], stride_hw[1], out)
+    return out
+
+
+def avg_pool2d_backward(dy, pool_hw, stride_hw, x_shape):
+    dx = np.empty(x_shape, dtype=dy.dtype)
+    with kernel_threads():
+        _cpu_pool.avg_pool_backward(np.ascontiguousarray(dy), pool_hw[0], pool_hw[1],
+                                    stride_hw[0], stride_hw[1], dx)
+    return dx
+
+
+def stochastic_pool2d_sample(x, keys, stream, pool_hw, stride_hw, out_hw):
+    """Training-time stochastic pooling; returns the output and the positions drawn."""
+    out = _pool_output(x, out_hw)
+    index = np.empty(out.shape, dtype=np.int32)
+    with kernel_threads():
+        _cpu_pool.stochastic_pool_sample(x, keys, np.uint64(stream), pool_hw[0], pool_hw[1],
+                                         stride_hw[0], stride_hw[1], out, index)
+    return out, index
+
+
+def stochastic_pool2d_expectation(x, pool_hw, stride_hw, out_hw):
+    out = _pool_output(x, out_hw)
+    with kernel_threads():
+        _cpu_pool.stochastic_pool_expectation(x, pool_hw[0], pool_hw[1], stride_hw[0],
+                                              stride_hw[1], out)
+    return out
+
+
+def stochastic_pool2d_expectation_backward(dy, x, pool_hw, stride_hw):
+    dx = np.empty_like(x)
+    with kernel_threads():
+        _cpu_pool.stochastic_pool_expectation_backward(np.ascontiguousarray(dy), x, pool_hw[0],
+                                                       pool_hw[1], stride_hw[0], stride_hw[1], dx)
+    return dx

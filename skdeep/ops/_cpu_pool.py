@@ -1,0 +1,173 @@
+"""2-D pooling on the CPU: Numba kernels over channels-last (NHWC) arrays.
+
+Windows of ``pool_h x pool_w`` start every ``stride`` pixels, without padding:
+``out = (size - pool) // stride + 1`` per spatial axis. Max and stochastic pooling record,
+for each output, the flat input position ``ih * W + iw`` they took (``index``), which is
+all their backward pass needs. Images run in parallel (``prange``); each writes only its
+own slice, so results do not depend on the number of threads.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+from ._random import mix, uniform
+
+
+@njit(cache=True, parallel=True)
+def max_pool_forward(x, pool_h, pool_w, stride_h, stride_w, out, index):
+    width = x.shape[2]
+    out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
+    for n in prange(x.shape[0]):
+        for oh in range(out_h):
+            for ow in range(out_w):
+                h0, w0 = oh * stride_h, ow * stride_w
+                for c in range(channels):
+                    out[n, oh, ow, c] = x[n, h0, w0, c]
+                    index[n, oh, ow, c] = h0 * width + w0
+                for ph in range(pool_h):
+                    for pw in range(pool_w):
+                        ih, iw = h0 + ph, w0 + pw
+                        for c in range(channels):
+                            v = x[n, ih, iw, c]
+                            if v > out[n, oh, ow, c]:
+                                out[n, oh, ow, c] = v
+                                index[n, oh, ow, c] = ih * width + iw
+
+
+@njit(cache=True, parallel=True)
+def pool_backward_from_index(dy, index, dx):
+    """Route each output's gradient to the input position recorded in ``index``."""
+    width = dx.shape[2]
+    out_h, out_w, channels = dy.shape[1], dy.shape[2], dy.shape[3]
+    for n in prange(dx.shape[0]):
+        dx[n] = 0.0
+        for oh in range(out_h):
+            for ow in range(out_w):
+                for c in range(channels):
+                    flat = index[n, oh, ow, c]
+                    if flat >= 0:
+                        dx[n, flat // width, flat % width, c] += dy[n, oh, ow, c]
+
+
+@njit(cache=True, parallel=True)
+def avg_pool_forward(x, pool_h, pool_w, stride_h, stride_w, out):
+    out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
+    scale = 1.0 / (pool_h * pool_w)
+    for n in prange(x.shape[0]):
+        for oh in range(out_h):
+            for ow in range(out_w):
+                h0, w0 = oh * stride_h, ow * stride_w
+                for c in range(channels):
+                    out[n, oh, ow, c] = 0.0
+                for ph in range(pool_h):
+                    for pw in range(pool_w):
+                        for c in range(channels):
+                            out[n, oh, ow, c] += x[n, h0 + ph, w0 + pw, c]
+                for c in range(channels):
+                    out[n, oh, ow, c] *= scale
+
+
+@njit(cache=True, parallel=True)
+def avg_pool_backward(dy, pool_h, pool_w, stride_h, stride_w, dx):
+    out_h, out_w, channels = dy.shape[1], dy.shape[2], dy.shape[3]
+    scale = 1.0 / (pool_h * pool_w)
+    for n in prange(dx.shape[0]):
+        dx[n] = 0.0
+        for oh in range(out_h):
+            for ow in range(out_w):
+                h0, w0 = oh * stride_h, ow * stride_w
+                for ph in range(pool_h):
+                    for pw in range(pool_w):
+                        for c in range(channels):
+                            dx[n, h0 + ph, w0 + pw, c] += dy[n, oh, ow, c] * scale
+
+
+@njit(cache=True, parallel=True)
+def stochastic_pool_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, out, index):
+    """Training: each output takes one input of its window, drawn with probability
+    proportional to the window's non-negative activations (``max(x, 0)``); a window with
+    no positive activation outputs 0 and records ``index = -1``.
+
+    The draw for output ``(oh, ow, c)`` of image ``n`` is a hash of ``keys[n]``,
+    ``stream`` and the output's position.
+    """
+    width = x.shape[2]
+    out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
+    for n in prange(x.shape[0]):
+        row = mix(keys[n] ^ stream)
+        for oh in range(out_h):
+            for ow in range(out_w):
+                h0, w0 = oh * stride_h, ow * stride_w
+                for c in range(channels):
+                    total = 0.0
+                    for ph in range(pool_h):
+                        for pw in range(pool_w):
+                            total += max(x[n, h0 + ph, w0 + pw, c], 0.0)
+                    out[n, oh, ow, c] = 0.0
+                    index[n, oh, ow, c] = -1
+                    if total <= 0.0:
+                        continue
+                    target = uniform(row, (oh * out_w + ow) * channels + c) * total
+                    running = 0.0
+                    for ph in range(pool_h):
+                        for pw in range(pool_w):
+                            v = max(x[n, h0 + ph, w0 + pw, c], 0.0)
+                            if v > 0.0 and index[n, oh, ow, c] < 0:
+                                running += v
+                                if running > target:
+                                    out[n, oh, ow, c] = v
+                                    index[n, oh, ow, c] = (h0 + ph) * width + w0 + pw
+                    if index[n, oh, ow, c] < 0:  # rounding left target at the total
+                        for ph in range(pool_h):
+                            for pw in range(pool_w):
+                                v = x[n, h0 + ph, w0 + pw, c]
+                                if v > 0.0:
+                                    out[n, oh, ow, c] = v
+                                    index[n, oh, ow, c] = (h0 + ph) * width + w0 + pw
+
+
+@njit(cache=True, parallel=True)
+def stochastic_pool_expectation(x, pool_h, pool_w, stride_h, stride_w, out):
+    """Predict: the probability-weighted average ``sum a_i^2 / sum a_i``, ``a = max(x, 0)``."""
+    out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
+    for n in prange(x.shape[0]):
+        for oh in range(out_h):
+            for ow in range(out_w):
+                h0, w0 = oh * stride_h, ow * stride_w
+                for c in range(channels):
+                    total = 0.0
+                    squares = 0.0
+                    for ph in range(pool_h):
+                        for pw in range(pool_w):
+                            v = max(x[n, h0 + ph, w0 + pw, c], 0.0)
+                            total += v
+                            squares += v * v
+                    out[n, oh, ow, c] = squares / total if total > 0.0 else 0.0
+
+
+@njit(cache=True, parallel=True)
+def stochastic_pool_expectation_backward(dy, x, pool_h, pool_w, stride_h, stride_w, dx):
+    """Gradient of :func:`stochastic_pool_expectation`: ``(2 a_j - y) / sum a`` for ``a_j > 0``."""
+    out_h, out_w, channels = dy.shape[1], dy.shape[2], dy.shape[3]
+    for n in prange(x.shape[0]):
+        dx[n] = 0.0
+        for oh in range(out_h):
+            for ow in range(out_w):
+                h0, w0 = oh * stride_h, ow * stride_w
+                for c in range(channels):
+                    total = 0.0
+                    squares = 0.0
+                    for ph in range(pool_h):
+                        for pw in range(pool_w):
+                            v = max(x[n, h0 + ph, w0 + pw, c], 0.0)
+                            total += v
+                            squares += v * v
+                    if total <= 0.0:
+                        continue
+                    y = squares / total
+                    g = dy[n, oh, ow, c] / total
+                    for ph in range(pool_h):
+                        for pw in range(pool_w):
+                            v = x[n, h0 + ph, w0 + pw, c]
+                            if v > 0.0:
+                                dx[n, h0 + ph, w0 + pw, c] += g * (2.0 * v - y)

@@ -1,0 +1,64 @@
+"""Output sizes, paddings and the errors for arguments that do not fit."""
+
+import math
+from numbers import Integral
+
+
+def pair(value, name):
+    """An int or a pair of ints as ``(h, w)``, each positive."""
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        value = (value, value)
+    try:
+        h, w = value
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a positive int or a pair of them. Received: {name}={value!r}.")
+    for v in (h, w):
+        if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
+            raise ValueError(f"{name} must be a positive int or a pair of them. Received: {name}={value!r}.")
+    return int(h), int(w)
+
+
+def _axis_padding(size, kernel, stride, padding):
+    """``(out, pad_before)`` along one axis."""
+    if padding == "same":
+        out = math.ceil(size / stride)
+        total = max((out - 1) * stride + kernel - size, 0)
+        return out, total // 2
+    pad = 0 if padding == "valid" else padding
+    return (size + 2 * pad - kernel) // stride + 1, pad
+
+
+def conv_geometry(in_hw, kernel_hw, stride_hw, padding):
+    """Output size and top/left padding of a convolution.
+
+    ``"same"`` gives ``ceil(size / stride)`` outputs (padding split evenly, the extra pixel
+    at the bottom/right, as TensorFlow and PyTorch do); ``"valid"`` is padding 0; an int
+    pads both sides: ``out = (size + 2 * padding - kernel) // stride + 1``.
+
+    Returns
+    -------
+    (out_h, out_w, pad_top, pad_left)
+    """
+    if not (padding in ("same", "valid") or
+            (isinstance(padding, Integral) and not isinstance(padding, bool) and padding >= 0)):
+        raise ValueError(
+            f'padding must be "same", "valid" or a non-negative int. Received: padding={padding!r}.'
+        )
+    out_h, top = _axis_padding(in_hw[0], kernel_hw[0], stride_hw[0], padding)
+    out_w, left = _axis_padding(in_hw[1], kernel_hw[1], stride_hw[1], padding)
+    if out_h < 1 or out_w < 1:
+        raise ValueError(
+            f"kernel_size {kernel_hw[0]}x{kernel_hw[1]} is larger than the padded input "
+            f"{in_hw[0]}x{in_hw[1]} (padding={padding!r}): the output would be empty."
+        )
+    return out_h, out_w, top, left
+
+
+def pool_geometry(in_hw, pool_hw, stride_hw):
+    """Output size of a pooling without padding: ``(size - pool) // stride + 1``."""
+    if pool_hw[0] > in_hw[0] or pool_hw[1] > in_hw[1]:
+        raise ValueError(
+            f"pool_size {pool_hw[0]}x{pool_hw[1]} is larger than its input "
+            f"{in_hw[0]}x{in_hw[1]}: pooling would shrink the feature map to nothing."
+        )
+    return (in_hw[0] - pool_hw[0]) // stride_hw[0] + 1, (in_hw[1] - pool_hw[1]) // stride_hw[1] + 1

@@ -1,0 +1,209 @@
+"""skdeep.ops against the NumPy references of tests/_reference_ops.py, and their gradients."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from skdeep import ops
+
+from . import _reference_ops as ref
+from ._finite_difference import numerical_gradient
+
+TOLERANCE = {np.float64: 1e-9, np.float32: 1e-4}
+
+CONV_CASES = [
+    # (N, C, H, W, F, KH, KW, stride, padding)
+    (2, 1, 5, 5, 2, 3, 3, 1, 0),
+    (2, 3, 7, 6, 4, 3, 3, 1, "same"),
+    (3, 2, 8, 8, 3, 5, 5, 2, "same"),
+    (1, 4, 9, 7, 5, 2, 2, 1, "same"),   # even kernel: asymmetric "same" padding
+    (2, 3, 9, 9, 2, 3, 3, 2, "valid"),
+    (2, 2, 6, 11, 3, 3, 2, 3, 1),
+    (1, 3, 10, 10, 6, 4, 4, 3, 2),
+    (4, 5, 4, 4, 7, 1, 1, 1, 0),
+    (2, 2, 1, 13, 3, 1, 5, 1, "same"),  # 1-D signals: H = 1
+    (2, 2, 1, 12, 3, 1, 3, 2, "valid"),
+    (3, 16, 6, 6, 33, 3, 3, 1, 1),      # more channels than a vector register
+]
+
+
+def _data(shape, dtype, seed):
+    return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+
+
+def _assert_close(actual, expected, dtype):
+    assert actual.dtype == dtype
+    scale = max(np.abs(expected).max(), 1.0)
+    assert_allclose(actual, expected, rtol=TOLERANCE[dtype], atol=TOLERANCE[dtype] * scale)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", CONV_CASES)
+def test_conv2d_matches_reference(case, dtype):
+    n, c, h, w_, f, kh, kw, stride, padding = case
+    x, w, b = _data((n, c, h, w_), dtype, 0), _data((f, c, kh, kw), dtype, 1), _data(f, dtype, 2)
+    y = ops.conv2d(x, w, b, stride=stride, padding=padding)
+    expected = ref.conv2d(x.astype(np.float64), w.astype(np.float64), b, stride, padding)
+    assert y.shape == expected.shape
+    _assert_close(y, expected, dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", CONV_CASES)
+def test_conv2d_backward_matches_reference(case, dtype):
+    n, c, h, w_, f, kh, kw, stride, padding = case
+    x, w = _data((n, c, h, w_), dtype, 0), _data((f, c, kh, kw), dtype, 1)
+    dy = _data(ops.conv2d(x, w, stride=stride, padding=padding).shape, dtype, 3)
+    dx, dw, db = ops.conv2d_backward(dy, x, w, stride=stride, padding=padding)
+    expected = ref.conv2d_backward(*(a.astype(np.float64) for a in (dy, x, w)), stride, padding)
+    for actual, wanted in zip((dx, dw, db), expected):
+        assert actual.shape == wanted.shape
+        _assert_close(actual, wanted, dtype)
+
+
+@pytest.mark.parametrize("case", [CONV_CASES[2], CONV_CASES[3], CONV_CASES[5]])
+def test_conv2d_backward_is_the_gradient(case):
+    n, c, h, w_, f, kh, kw, stride, padding = case
+    x, w, b = _data((n, c, h, w_), np.float64, 0), _data((f, c, kh, kw), np.float64, 1), _data(f, np.float64, 2)
+    y = ops.conv2d(x, w, b, stride=stride, padding=padding)
+    projection = _data(y.shape, np.float64, 4)
+
+    def objective():
+        return float(np.sum(ops.conv2d(x, w, b, stride=stride, padding=padding) * projection))
+
+    dx, dw, db = ops.conv2d_backward(projection, x, w, stride=stride, padding=padding)
+    assert_allclose(dx, numerical_gradient(objective, x), rtol=1e-6, atol=1e-8)
+    assert_allclose(dw, numerical_gradient(objective, w), rtol=1e-6, atol=1e-8)
+    assert_allclose(db, numerical_gradient(objective, b), rtol=1e-6, atol=1e-8)
+
+
+def test_conv2d_large_batch_runs_in_several_chunks():
+    # Enough images that the kernel splits the batch into chunks run in parallel.
+    x, w = _data((64, 8, 12, 12), np.float64, 0), _data((16, 8, 3, 3), np.float64, 1)
+    y = ops.conv2d(x, w, padding=1)
+    _assert_close(y[-3:], ref.conv2d(x[-3:], w, None, 1, 1), np.float64)
+    dy = _data(y.shape, np.float64, 2)
+    _, dw, _ = ops.conv2d_backward(dy, x, w, padding=1)
+    _, dw_head, _ = ops.conv2d_backward(dy[:32], x[:32], w, padding=1)
+    _, dw_tail, _ = ops.conv2d_backward(dy[32:], x[32:], w, padding=1)
+    assert_allclose(dw, dw_head + dw_tail, rtol=1e-12)
+
+
+POOL_CASES = [
+    # (N, C, H, W, pool, stride)
+    (2, 3, 4, 4, 2, None),
+    (2, 2, 7, 5, 2, None),   # odd sizes: the last row / column is dropped
+    (1, 3, 7, 7, 3, 2),      # overlapping windows
+    (3, 1, 6, 9, 3, 3),
+    (2, 17, 5, 5, 2, 1),
+    (2, 2, 1, 10, 1, 1),
+]
+
+
+def _pool_args(case):
+    n, c, h, w, pool, stride = case
+    return (n, c, h, w), pool, stride, pool if stride is None else stride
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", POOL_CASES)
+@pytest.mark.parametrize("kind", ["max", "avg"])
+def test_pooling_matches_reference(kind, case, dtype):
+    shape, pool, stride, ref_stride = _pool_args(case)
+    x = _data(shape, dtype, 0)
+    forward = getattr(ops, f"{kind}_pool2d")
+    backward = getattr(ops, f"{kind}_pool2d_backward")
+    y = forward(x, pool_size=pool, stride=stride)
+    expected = getattr(ref, f"{kind}_pool2d")(x.astype(np.float64), pool, ref_stride)
+    assert y.shape == expected.shape
+    _assert_close(y, expected, dtype)
+    dy = _data(y.shape, dtype, 1)
+    dx = backward(dy, x, pool_size=pool, stride=stride)
+    wanted = getattr(ref, f"{kind}_pool2d_backward")(dy.astype(np.float64), x.astype(np.float64),
+                                                      pool, ref_stride)
+    _assert_close(dx, wanted, dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", POOL_CASES)
+def test_stochastic_pooling_at_predict_time_is_the_weighted_average(case, dtype):
+    shape, pool, stride, ref_stride = _pool_args(case)
+    x = _data(shape, dtype, 0)
+    y = ops.stochastic_pool2d(x, pool_size=pool, stride=stride)
+    _assert_close(y, ref.stochastic_pool2d_expectation(x.astype(np.float64), pool, ref_stride), dtype)
+
+
+@pytest.mark.parametrize("case", [POOL_CASES[0], POOL_CASES[2]])
+@pytest.mark.parametrize("kind", ["max", "avg", "stochastic"])
+def test_pooling_backward_is_the_gradient(kind, case):
+    shape, pool, stride, _ = _pool_args(case)
+    x = _data(shape, np.float64, 0)
+    forward = getattr(ops, f"{kind}_pool2d")
+    projection = _data(forward(x, pool_size=pool, stride=stride).shape, np.float64, 1)
+
+    def objective():
+        return float(np.sum(forward(x, pool_size=pool, stride=stride) * projection))
+
+    dx = getattr(ops, f"{kind}_pool2d_backward")(projection, x, pool_size=pool, stride=stride)
+    assert_allclose(dx, numerical_gradient(objective, x), rtol=1e-6, atol=1e-8)
+
+
+def test_stochastic_pooling_training_draws_in_proportion_to_activations():
+    # One 1x2 window holding activations 1 and 3 in 20,000 images: the 3 wins 3/4 of the time.
+    n = 20_000
+    x = np.tile(np.array([1.0, 3.0]).reshape(1, 1, 1, 2), (n, 1, 1, 1))
+    y = ops.stochastic_pool2d(x, pool_size=(1, 2), training=True, random_state=5)
+    assert set(np.unique(y)) == {1.0, 3.0}
+    share = np.mean(y == 3.0)
+    assert abs(share - 0.75) < 4 * np.sqrt(0.75 * 0.25 / n)
+
+
+def test_stochastic_pooling_training_ignores_non_positive_activations():
+    x = np.array([[[[-2.0, 0.0], [5.0, -1.0]], [[-1.0, -3.0], [0.0, -2.0]]]])  # (1, 2, 2, 2)
+    y = ops.stochastic_pool2d(x, pool_size=2, training=True, random_state=0)
+    assert_allclose(y.ravel(), [5.0, 0.0])
+    dx = ops.stochastic_pool2d_backward(np.ones_like(y), x, pool_size=2, training=True, random_state=0)
+    assert_allclose(dx[0, 0], [[0.0, 0.0], [1.0, 0.0]])
+    assert_allclose(dx[0, 1], 0.0)
+
+
+def test_stochastic_pooling_training_is_reproducible_and_routes_gradient_to_the_draw():
+    x = np.abs(_data((3, 4, 6, 6), np.float64, 0))
+    y1 = ops.stochastic_pool2d(x, training=True, random_state=11)
+    y2 = ops.stochastic_pool2d(x, training=True, random_state=11)
+    y3 = ops.stochastic_pool2d(x, training=True, random_state=12)
+    assert_allclose(y1, y2)
+    assert not np.allclose(y1, y3)
+    dy = _data(y1.shape, np.float64, 1)
+    dx = ops.stochastic_pool2d_backward(dy, x, training=True, random_state=11)
+    # Every drawn value sits in its window, and the gradient lands where it was drawn.
+    for n, c, i, j in np.ndindex(*y1.shape):
+        window = x[n, c, 2 * i:2 * i + 2, 2 * j:2 * j + 2]
+        grads = dx[n, c, 2 * i:2 * i + 2, 2 * j:2 * j + 2]
+        assert y1[n, c, i, j] in window
+        assert_allclose(grads[window == y1[n, c, i, j]].sum(), dy[n, c, i, j])
+        assert np.count_nonzero(grads) == 1
+
+
+def test_stochastic_pooling_training_needs_an_int_seed():
+    with pytest.raises(ValueError, match="random_state"):
+        ops.stochastic_pool2d(np.ones((1, 1, 2, 2)), training=True)
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: ops.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 5, 5))), "kernel_size 5x5 is larger"),
+        (lambda: ops.conv2d(np.ones((1, 2, 3, 3)), np.ones((1, 1, 3, 3))), "input channels"),
+        (lambda: ops.conv2d(np.ones((1, 3, 3)), np.ones((1, 1, 3, 3))), "x must be 4-D"),
+        (lambda: ops.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), padding="full"), "padding"),
+        (lambda: ops.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), stride=0), "stride"),
+        (lambda: ops.max_pool2d(np.ones((1, 1, 3, 3)), pool_size=4), "pool_size 4x4 is larger"),
+        (lambda: ops.avg_pool2d(np.ones((1, 1, 3, 3)), device="tpu"), "device"),
+        (lambda: ops.conv2d_backward(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3)),
+                                     np.ones((1, 1, 3, 3)), padding=1), "dy must have shape"),
+    ],
+)
+def test_bad_arguments_raise_clear_errors(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
