@@ -88,9 +88,12 @@ def test_batch_norm_gradient_dense(weighted):
     _check_layer(BatchNorm(3), x, fraction)
 
 
-def test_batch_norm_gradient_on_feature_maps():
-    x = np.random.default_rng(7).standard_normal((3, 2, 4, 3))
-    _check_layer(BatchNorm(2), x)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_batch_norm_gradient_on_feature_maps(weighted):
+    # Channels-last maps (n, H, W, C): statistics per channel over samples and positions.
+    x = np.random.default_rng(7).standard_normal((3, 4, 3, 2)) * 2 + 1
+    fraction = np.array([0.5, 0.2, 0.3]) if weighted else None
+    _check_layer(BatchNorm(2), x, fraction)
 
 
 @pytest.mark.parametrize("name", sorted(LOSSES))

@@ -1,6 +1,11 @@
 """Layer stacks the estimators assemble from their hyperparameters."""
 
-from .layers import Activation, BatchNorm, Dense, Dropout, Maxout
+import numpy as np
+
+from .layers import (
+    Activation, Augment, AvgPool2D, BatchNorm, Conv2D, Dense, Dropout, Flatten, MaxPool2D,
+    Maxout, ResidualAdd, ResidualFork, SpatialDropout, StochasticPool2D,
+)
 
 MAXOUT_PIECES = 2
 
@@ -45,3 +50,102 @@ def dense_stack(n_in, hidden_layer_sizes, n_out, *, activation, batch_norm=False
         layer_id += 1
     layers.append(Dense(n_in, n_out, 0.0, layer_id))
     return layers
+
+
+AUGMENT_LAYER_ID = 1_000_003
+"""Mask-stream id of the augmentation layer (apart from every block's and dense layer's)."""
+
+
+def conv_stack(in_shape, filters, kernel_sizes, strides, *, padding, pooling, pool_size,
+               activation, batch_norm=False, spatial_dropout=0.0, residual=False,
+               augment=None):
+    """Convolution blocks, then a flatten: the feature extractor of a CNN.
+
+    Each block is ``Conv2D -> [BatchNorm] -> activation -> [+ shortcut] -> [pooling]
+    -> [SpatialDropout]``; with ``residual`` the block computes ``x + F(x)`` (the
+    shortcut a 1x1 projection when the channel count changes). Maps are channels-last.
+    An axis of length 1 (the height of a 1-D signal, or a map pooled down to one pixel)
+    gets kernel, stride and pool size 1 along it.
+
+    Parameters
+    ----------
+    in_shape : (H, W, C)
+    filters, kernel_sizes, strides : tuple of int, one entry per block
+    padding : "same", "valid" or int
+    pooling : {"max", "avg", "stochastic"} or None
+    pool_size : int
+    activation : str
+    batch_norm : bool
+    spatial_dropout : float
+    residual : bool
+    augment : {"shift", "flip", "shift_flip"} or None
+
+    Returns
+    -------
+    layers : list of Layer
+    n_out : int
+        Width of the flattened output.
+
+    Raises
+    ------
+    ValueError
+        When a kernel does not fit its (padded) input or a pooling window its map; the
+        message names the block, the hyperparameter and the sizes.
+    """
+    pieces = MAXOUT_PIECES if activation == "maxout" else 1
+    layers = [Augment(augment, AUGMENT_LAYER_ID)] if augment else []
+    shape = tuple(in_shape)
+    for block, (n_filters, kernel, stride) in enumerate(zip(filters, kernel_sizes, strides)):
+        kernel_hw, stride_hw = _along_long_axes(shape, kernel), _along_long_axes(shape, stride)
+        try:
+            conv = Conv2D(shape, n_filters * pieces, kernel_hw, stride_hw, _padding(shape, padding))
+        except ValueError as error:
+            raise ValueError(f"Conv block {block + 1} (kernel_size={kernel}, "
+                             f"padding={padding!r}, input {shape[0]}x{shape[1]}): {error}") from None
+        fork = ResidualFork() if residual else None
+        layers += [fork, conv] if residual else [conv]
+        if batch_norm:
+            layers.append(BatchNorm(n_filters * pieces))
+        layers.append(Maxout(pieces) if pieces > 1 else Activation(activation))
+        out_shape = conv.out_shape[:2] + (n_filters,)
+        if residual:
+            layers.append(ResidualAdd(fork, shape, out_shape, stride_hw, _centre(conv)))
+        shape = out_shape
+        if pooling is not None:
+            pool = _make_pool(pooling, shape, _along_long_axes(shape, pool_size), block)
+            layers.append(pool)
+            shape = pool.out_shape
+        if spatial_dropout:
+            layers.append(SpatialDropout(spatial_dropout, block))
+    layers.append(Flatten())
+    return layers, int(np.prod(shape))
+
+
+def _along_long_axes(shape, size):
+    """``(size, size)``, with 1 along an axis of length 1."""
+    return tuple(1 if length == 1 else size for length in shape[:2])
+
+
+def _padding(shape, padding):
+    if isinstance(padding, str):
+        return padding
+    return tuple(0 if length == 1 else padding for length in shape[:2])
+
+
+def _centre(conv):
+    """Input pixel at the centre of the first receptive field: where a shortcut reads."""
+    (kh, kw), (_, _, top, left) = conv.kernel, conv.geometry
+    return (kh - 1) // 2 - top, (kw - 1) // 2 - left
+
+
+_POOLS = {"max": MaxPool2D, "avg": AvgPool2D, "stochastic": StochasticPool2D}
+
+
+def _make_pool(pooling, shape, pool_hw, block):
+    try:
+        if pooling == "stochastic":
+            return StochasticPool2D(shape, pool_hw, layer_id=block)
+        return _POOLS[pooling](shape, pool_hw)
+    except ValueError as error:
+        raise ValueError(f"Pooling after conv block {block + 1} (pool_size={pool_hw}, map "
+                         f"{shape[0]}x{shape[1]}): {error}") from None

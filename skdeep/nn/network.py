@@ -35,8 +35,11 @@ class Network:
         self.theta = np.zeros(size, dtype=self.dtype)
         self.grad = np.zeros(size, dtype=self.dtype)
         self._bind()
-        if layers:
-            layers[0].needs_input_grad = False
+        # A layer needs the gradient of its input only when some layer before it trains.
+        trains_before = False
+        for layer in layers:
+            layer.needs_input_grad = trains_before
+            trains_before = trains_before or bool(layer.param_specs())
 
     def _bind(self):
         offset = 0
@@ -81,6 +84,8 @@ class Network:
         """Fill ``grad`` from the gradient of the loss with respect to the raw output."""
         for layer in reversed(self.layers):
             d_out = layer.backward(d_out)
+            if not layer.needs_input_grad:
+                break
 
     def loss_and_gradient(self, x, y, sample_fraction, ctx):
         """Forward, loss, backward: returns the data loss and leaves its gradient in ``grad``."""

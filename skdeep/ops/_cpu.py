@@ -6,7 +6,7 @@ callers. Weights are a matrix (KH * KW * C, F) with rows ordered (kh, kw, c).
 
 import numpy as np
 
-from . import _cpu_conv, _cpu_pool
+from . import _cpu_augment, _cpu_conv, _cpu_pool
 from ._threads import kernel_threads
 
 
@@ -100,3 +100,12 @@ def stochastic_pool2d_expectation_backward(dy, x, pool_hw, stride_hw):
         _cpu_pool.stochastic_pool_expectation_backward(np.ascontiguousarray(dy), x, pool_hw[0],
                                                        pool_hw[1], stride_hw[0], stride_hw[1], dx)
     return dx
+
+
+def shift_flip(x, keys, stream, max_shift_hw, flip):
+    """Randomly shifted (up to ``max_shift_hw`` pixels) and flipped copies of ``x``."""
+    out = np.empty_like(x)
+    with kernel_threads():
+        _cpu_augment.shift_flip(x, keys, np.uint64(stream), max_shift_hw[0], max_shift_hw[1],
+                                flip, out)
+    return out

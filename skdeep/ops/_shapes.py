@@ -18,19 +18,34 @@ def pair(value, name):
     return int(h), int(w)
 
 
+def _non_negative_pair(padding):
+    message = f'padding must be "same", "valid" or a non-negative int. Received: padding={padding!r}.'
+    if isinstance(padding, Integral):
+        padding = (padding, padding)
+    try:
+        pad_h, pad_w = padding
+    except (TypeError, ValueError):
+        raise ValueError(message)
+    for v in (pad_h, pad_w):
+        if isinstance(v, bool) or not isinstance(v, Integral) or v < 0:
+            raise ValueError(message)
+    return int(pad_h), int(pad_w)
+
+
 def _axis_padding(size, kernel, stride, padding):
     """``(out, pad_before)`` along one axis."""
     if padding == "same":
         out = math.ceil(size / stride)
         total = max((out - 1) * stride + kernel - size, 0)
         return out, total // 2
-    pad = 0 if padding == "valid" else padding
+    pad = 0 if padding == "valid" else int(padding)
     return (size + 2 * pad - kernel) // stride + 1, pad
 
 
 def conv_geometry(in_hw, kernel_hw, stride_hw, padding):
     """Output size and top/left padding of a convolution.
 
+    ``padding`` is ``"same"``, ``"valid"``, an int or a pair of ints (rows, columns).
     ``"same"`` gives ``ceil(size / stride)`` outputs (padding split evenly, the extra pixel
     at the bottom/right, as TensorFlow and PyTorch do); ``"valid"`` is padding 0; an int
     pads both sides: ``out = (size + 2 * padding - kernel) // stride + 1``.
@@ -39,13 +54,15 @@ def conv_geometry(in_hw, kernel_hw, stride_hw, padding):
     -------
     (out_h, out_w, pad_top, pad_left)
     """
-    if not (padding in ("same", "valid") or
-            (isinstance(padding, Integral) and not isinstance(padding, bool) and padding >= 0)):
-        raise ValueError(
-            f'padding must be "same", "valid" or a non-negative int. Received: padding={padding!r}.'
-        )
-    out_h, top = _axis_padding(in_hw[0], kernel_hw[0], stride_hw[0], padding)
-    out_w, left = _axis_padding(in_hw[1], kernel_hw[1], stride_hw[1], padding)
+    if isinstance(padding, str):
+        if padding not in ("same", "valid"):
+            raise ValueError(f'padding must be "same", "valid" or a non-negative int. '
+                             f'Received: padding={padding!r}.')
+        pad_h = pad_w = padding
+    else:
+        pad_h, pad_w = _non_negative_pair(padding)
+    out_h, top = _axis_padding(in_hw[0], kernel_hw[0], stride_hw[0], pad_h)
+    out_w, left = _axis_padding(in_hw[1], kernel_hw[1], stride_hw[1], pad_w)
     if out_h < 1 or out_w < 1:
         raise ValueError(
             f"kernel_size {kernel_hw[0]}x{kernel_hw[1]} is larger than the padded input "

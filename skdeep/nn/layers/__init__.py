@@ -1,10 +1,20 @@
 """Layers: each keeps its forward and backward rules side by side."""
 
 from .activation import Activation
+from .augment import Augment
 from .base import Layer, ParamSpec
 from .batch_norm import BatchNorm
+from .conv import Conv2D
 from .dense import Dense
 from .dropout import Dropout
 from .maxout import Maxout
+from .pooling import AvgPool2D, MaxPool2D, Pool2D, StochasticPool2D
+from .reshape import Flatten
+from .residual import ResidualAdd, ResidualFork
+from .spatial_dropout import SpatialDropout
 
-__all__ = ["Activation", "BatchNorm", "Dense", "Dropout", "Layer", "Maxout", "ParamSpec"]
+__all__ = [
+    "Activation", "Augment", "AvgPool2D", "BatchNorm", "Conv2D", "Dense", "Dropout",
+    "Flatten", "Layer", "MaxPool2D", "Maxout", "ParamSpec", "Pool2D", "ResidualAdd",
+    "ResidualFork", "SpatialDropout", "StochasticPool2D",
+]

@@ -6,17 +6,18 @@ from .base import Layer, ParamSpec
 
 
 class BatchNorm(Layer):
-    """Normalizes each feature (axis 1) with batch statistics, then scales and shifts.
+    """Normalizes each feature (the last axis) with batch statistics, then scales and shifts.
 
     While training: ``y = gamma * (x - mean) / sqrt(var + eps) + beta`` with the mean and
-    (biased) variance of the batch over every axis but 1, each sample weighted by its
-    ``ctx.sample_fraction``; running averages of both are kept with ``momentum``. At
-    predict time the running averages replace the batch statistics. Shape unchanged.
+    (biased) variance over every axis but the last (samples, and the positions of a
+    channels-last feature map), each sample weighted by its ``ctx.sample_fraction``;
+    running averages of both are kept with ``momentum``. At predict time the running
+    averages replace the batch statistics. Shape unchanged.
 
     Parameters
     ----------
     n_features : int
-        Size of axis 1 (units of a dense layer, channels of a conv layer).
+        Size of the last axis (units of a dense layer, channels of a conv layer).
     momentum : float
         Weight of the newest batch in the running averages.
     eps : float
@@ -38,51 +39,41 @@ class BatchNorm(Layer):
             ParamSpec("beta", (self.n_features,), "zeros"),
         ]
 
-    def _broadcast(self, v, ndim):
-        return v.reshape((1, -1) + (1,) * (ndim - 2))
-
-    def _weights(self, x, fraction):
-        """Per-element weights that sum to one over each feature's reduction axes."""
-        per_position = 1.0 / (x.size // (x.shape[0] * x.shape[1]))
+    def _row_weights(self, x, fraction):
+        """Weight of each row of ``x`` as (rows, features): one per sample and position."""
+        positions = x.size // (x.shape[0] * self.n_features)
         if fraction is None:
             fraction = np.full(x.shape[0], 1.0 / x.shape[0])
-        shape = (-1,) + (1,) * (x.ndim - 1)
-        return (fraction * per_position).astype(x.dtype).reshape(shape)
-
-    def _weighted_sum(self, v, weights):
-        axes = (0,) + tuple(range(2, v.ndim))
-        return np.sum(v * weights, axis=axes)
+        weights = np.repeat(np.asarray(fraction, dtype=x.dtype) / positions, positions)
+        return weights.reshape(-1, 1)
 
     def forward(self, x, ctx):
         if self.running_mean is None:
             self.running_mean = np.zeros(self.n_features, dtype=x.dtype)
             self.running_var = np.ones(self.n_features, dtype=x.dtype)
+        rows = x.reshape(-1, self.n_features)
         if not ctx.training:
             inv_std = 1.0 / np.sqrt(self.running_var + self.eps)
-            scale = self._broadcast(self.gamma * inv_std, x.ndim)
-            shift = self._broadcast(self.beta - self.running_mean * self.gamma * inv_std, x.ndim)
-            return x * scale + shift
-        weights = self._weights(x, ctx.sample_fraction)
-        mean = self._weighted_sum(x, weights)
-        centered = x - self._broadcast(mean, x.ndim)
-        var = self._weighted_sum(centered * centered, weights)
+            scale = self.gamma * inv_std
+            return (rows * scale + (self.beta - self.running_mean * scale)).reshape(x.shape)
+        weights = self._row_weights(x, ctx.sample_fraction)
+        mean = weights.T @ rows
+        centered = rows - mean
+        var = weights.T @ (centered * centered)
         inv_std = (1.0 / np.sqrt(var + self.eps)).astype(x.dtype)
-        x_hat = centered * self._broadcast(inv_std, x.ndim)
-        self.running_mean += self.momentum * (mean - self.running_mean)
-        self.running_var += self.momentum * (var - self.running_var)
-        self._x_hat, self._inv_std, self._elem_weights = x_hat, inv_std, weights
-        return x_hat * self._broadcast(self.gamma, x.ndim) + self._broadcast(self.beta, x.ndim)
+        x_hat = centered * inv_std
+        self.running_mean += self.momentum * (mean[0] - self.running_mean)
+        self.running_var += self.momentum * (var[0] - self.running_var)
+        self._x_hat, self._inv_std, self._weights = x_hat, inv_std, weights
+        return (x_hat * self.gamma + self.beta).reshape(x.shape)
 
     def backward(self, dy):
-        axes = (0,) + tuple(range(2, dy.ndim))
-        x_hat, ndim = self._x_hat, dy.ndim
-        np.sum(dy * x_hat, axis=axes, out=self.dgamma)
-        np.sum(dy, axis=axes, out=self.dbeta)
-        dx_hat = dy * self._broadcast(self.gamma, ndim)
-        sum_dx_hat = np.sum(dx_hat, axis=axes)
-        sum_dx_hat_x_hat = np.sum(dx_hat * x_hat, axis=axes)
-        w = self._elem_weights
-        dx = dx_hat - w * (
-            self._broadcast(sum_dx_hat, ndim) + x_hat * self._broadcast(sum_dx_hat_x_hat, ndim)
-        )
-        return dx * self._broadcast(self._inv_std, ndim)
+        rows = dy.reshape(-1, self.n_features)
+        x_hat = self._x_hat
+        np.sum(rows * x_hat, axis=0, out=self.dgamma)
+        np.sum(rows, axis=0, out=self.dbeta)
+        dx_hat = rows * self.gamma
+        sum_dx_hat = np.sum(dx_hat, axis=0)
+        sum_dx_hat_x_hat = np.sum(dx_hat * x_hat, axis=0)
+        dx = dx_hat - self._weights * (sum_dx_hat + x_hat * sum_dx_hat_x_hat)
+        return (dx * self._inv_std).reshape(dy.shape)

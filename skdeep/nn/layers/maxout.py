@@ -6,9 +6,10 @@ from .base import Layer
 
 
 class Maxout(Layer):
-    """Splits the features into groups of ``pieces`` consecutive units and keeps each max.
+    """Splits the last axis into groups of ``pieces`` consecutive units and keeps each max.
 
-    Input shape ``(n_samples, units * pieces)``; output shape ``(n_samples, units)``.
+    Input shape ``(..., units * pieces)``; output shape ``(..., units)``: dense layers
+    ``(n_samples, features)`` and channels-last feature maps ``(n, H, W, channels)`` alike.
     The layer before it therefore produces ``pieces`` linear functions per output unit.
     """
 
@@ -16,15 +17,15 @@ class Maxout(Layer):
         self.pieces = pieces
 
     def forward(self, x, ctx):
-        grouped = x.reshape(x.shape[0], -1, self.pieces)
-        winner = np.argmax(grouped, axis=2)
-        out = np.take_along_axis(grouped, winner[..., None], axis=2)[..., 0]
+        grouped = x.reshape(x.shape[:-1] + (-1, self.pieces))
+        winner = np.argmax(grouped, axis=-1)
+        out = np.take_along_axis(grouped, winner[..., None], axis=-1)[..., 0]
         if ctx.training:
             self._winner = winner
             self._input_shape = x.shape
         return out
 
     def backward(self, dy):
-        dx = np.zeros((dy.shape[0], dy.shape[1], self.pieces), dtype=dy.dtype)
-        np.put_along_axis(dx, self._winner[..., None], dy[..., None], axis=2)
+        dx = np.zeros(dy.shape + (self.pieces,), dtype=dy.dtype)
+        np.put_along_axis(dx, self._winner[..., None], dy[..., None], axis=-1)
         return dx.reshape(self._input_shape)

@@ -1,0 +1,63 @@
+"""2-D convolution layer over channels-last feature maps."""
+
+import numpy as np
+
+from ...ops import _cpu
+from ...ops._shapes import conv_geometry
+from .base import Layer, ParamSpec
+
+
+class Conv2D(Layer):
+    """``y = conv(x, W) + b`` on maps of shape (n, H, W, C) (channels last).
+
+    Output shape ``(n, OH, OW, filters)`` with, per spatial axis, ``OH = ceil(H / stride)``
+    for ``padding="same"`` and ``OH = (H + 2 * padding - kernel) // stride + 1`` for an
+    int padding (``"valid"`` is 0).
+
+    Parameters
+    ----------
+    in_shape : (H, W, C)
+        Shape of one input map.
+    filters : int
+        Output channels.
+    kernel, stride : (int, int)
+    padding : "same", "valid", int or (int, int)
+    geometry : (out_h, out_w, pad_top, pad_left) or None
+        Overrides ``padding`` with an explicit output size and top/left padding (negative
+        padding crops): residual projections use it to read the centre of the main path's
+        receptive fields.
+    """
+
+    def __init__(self, in_shape, filters, kernel=(3, 3), stride=(1, 1), padding="same",
+                 geometry=None):
+        self.in_shape = tuple(in_shape)
+        self.filters = filters
+        self.kernel = tuple(kernel)
+        self.stride = tuple(stride)
+        self.padding = padding
+        if geometry is None:
+            geometry = conv_geometry(self.in_shape[:2], self.kernel, self.stride, padding)
+        self.geometry = tuple(geometry)
+
+    @property
+    def out_shape(self):
+        return self.geometry[0], self.geometry[1], self.filters
+
+    def param_specs(self):
+        fan = self.kernel[0] * self.kernel[1]
+        rows = fan * self.in_shape[2]
+        return [
+            ParamSpec("W", (rows, self.filters), "weights", True, rows, fan * self.filters),
+            ParamSpec("b", (self.filters,)),
+        ]
+
+    def forward(self, x, ctx):
+        x = np.ascontiguousarray(x)
+        if ctx.training:
+            self._x = x
+        return _cpu.conv2d(x, self.W, self.b, self.kernel, self.stride, self.geometry)
+
+    def backward(self, dy):
+        dx, _, _ = _cpu.conv2d_backward(dy, self._x, self.W, self.kernel, self.stride,
+                                        self.geometry, self.needs_input_grad, self.dW, self.db)
+        return dx

@@ -1,0 +1,82 @@
+"""2-D pooling layers over channels-last feature maps: max, average, stochastic."""
+
+import numpy as np
+
+from ...ops import _cpu
+from ...ops._shapes import pool_geometry
+from ..masks import stream_key
+from .base import Layer
+
+
+class Pool2D(Layer):
+    """Base of the pooling layers: windows of ``pool`` every ``stride`` pixels, no padding.
+
+    Output shape ``(n, (H - pool) // stride + 1, (W - pool) // stride + 1, C)``.
+
+    Parameters
+    ----------
+    in_shape : (H, W, C)
+    pool, stride : (int, int)
+    """
+
+    def __init__(self, in_shape, pool=(2, 2), stride=None):
+        self.in_shape = tuple(in_shape)
+        self.pool = tuple(pool)
+        self.stride = self.pool if stride is None else tuple(stride)
+        self.out_hw = pool_geometry(self.in_shape[:2], self.pool, self.stride)
+
+    @property
+    def out_shape(self):
+        return self.out_hw + (self.in_shape[2],)
+
+
+class MaxPool2D(Pool2D):
+    """The maximum of each window; the gradient goes to the maximum's position."""
+
+    def forward(self, x, ctx):
+        out, index = _cpu.max_pool2d(np.ascontiguousarray(x), self.pool, self.stride, self.out_hw)
+        if ctx.training:
+            self._index, self._x_shape = index, x.shape
+        return out
+
+    def backward(self, dy):
+        return _cpu.pool2d_backward_from_index(dy, self._index, self._x_shape, dy.dtype)
+
+
+class AvgPool2D(Pool2D):
+    """The mean of each window; the gradient is spread evenly over it."""
+
+    def forward(self, x, ctx):
+        if ctx.training:
+            self._x_shape = x.shape
+        return _cpu.avg_pool2d(np.ascontiguousarray(x), self.pool, self.stride, self.out_hw)
+
+    def backward(self, dy):
+        return _cpu.avg_pool2d_backward(dy, self.pool, self.stride, self._x_shape)
+
+
+class StochasticPool2D(Pool2D):
+    """Stochastic pooling (Zeiler & Fergus, 2013).
+
+    While training each window outputs one activation drawn with probability proportional
+    to ``max(x, 0)``; the draw is keyed by the sample's content, the epoch and
+    ``layer_id``, like dropout masks. At predict time each window outputs the
+    probability-weighted average ``sum a^2 / sum a``.
+    """
+
+    def __init__(self, in_shape, pool=(2, 2), stride=None, layer_id=0):
+        super().__init__(in_shape, pool, stride)
+        self.layer_id = layer_id
+
+    def forward(self, x, ctx):
+        x = np.ascontiguousarray(x)
+        if not ctx.training:
+            return _cpu.stochastic_pool2d_expectation(x, self.pool, self.stride, self.out_hw)
+        stream = stream_key(ctx.seed, ctx.epoch, self.layer_id)
+        out, self._index = _cpu.stochastic_pool2d_sample(x, ctx.row_keys, stream, self.pool,
+                                                         self.stride, self.out_hw)
+        self._x_shape = x.shape
+        return out
+
+    def backward(self, dy):
+        return _cpu.pool2d_backward_from_index(dy, self._index, self._x_shape, dy.dtype)

@@ -1,0 +1,91 @@
+"""Residual shortcuts: ``x + F(x)`` around a conv block.
+
+The shortcut is a pair of layers placed around the block in the flat layer list:
+:class:`ResidualFork` keeps the block's input, :class:`ResidualAdd` adds it (or its 1x1
+projection) to the block's output. In backward, the add sends the gradient both ways
+and the fork sums what comes back through the block and through the shortcut.
+"""
+
+import numpy as np
+
+from ...ops import _cpu
+from .base import Layer, ParamSpec
+
+
+class ResidualFork(Layer):
+    """Marks the input of a residual block; shape unchanged."""
+
+    def forward(self, x, ctx):
+        self._x = x
+        return x
+
+    def backward(self, dy):
+        if not self.needs_input_grad:
+            return None
+        return dy + self._d_shortcut
+
+
+class ResidualAdd(Layer):
+    """``y = x + shortcut(fork input)``.
+
+    The shortcut is the identity when the channel counts match, else a 1x1 convolution
+    (a projection, with weights and bias). When the block changes the spatial size
+    (stride or valid padding), the shortcut reads every ``stride``-th pixel starting at
+    ``offset``, the centre of the block's first receptive field.
+
+    Parameters
+    ----------
+    fork : ResidualFork
+    in_shape, out_shape : (H, W, C)
+        The block's input and output shapes.
+    stride : (int, int)
+    offset : (int, int)
+    """
+
+    def __init__(self, fork, in_shape, out_shape, stride=(1, 1), offset=(0, 0)):
+        self.fork = fork
+        self.in_shape = tuple(in_shape)
+        self.out_shape = tuple(out_shape)
+        self.stride = tuple(stride)
+        self.offset = tuple(offset)
+        self.project = in_shape[2] != out_shape[2]
+
+    def param_specs(self):
+        if not self.project:
+            return []
+        c_in, c_out = self.in_shape[2], self.out_shape[2]
+        return [
+            ParamSpec("W", (c_in, c_out), "weights", True, c_in, c_out),
+            ParamSpec("b", (c_out,)),
+        ]
+
+    def _geometry(self):
+        return self.out_shape[0], self.out_shape[1], -self.offset[0], -self.offset[1]
+
+    def _window(self):
+        (oh, ow), (sh, sw), (h0, w0) = self.out_shape[:2], self.stride, self.offset
+        return (slice(None), slice(h0, h0 + (oh - 1) * sh + 1, sh),
+                slice(w0, w0 + (ow - 1) * sw + 1, sw))
+
+    def forward(self, x, ctx):
+        source = np.ascontiguousarray(self.fork._x)
+        if self.project:
+            shortcut = _cpu.conv2d(source, self.W, self.b, (1, 1), self.stride, self._geometry())
+        else:
+            shortcut = source[self._window()]
+        return x + shortcut
+
+    def backward(self, dy):
+        source = self.fork._x
+        if self.project:
+            d_source, _, _ = _cpu.conv2d_backward(
+                dy, np.ascontiguousarray(source), self.W, (1, 1), self.stride, self._geometry(),
+                self.fork.needs_input_grad, self.dW, self.db,
+            )
+        elif self.fork.needs_input_grad:
+            d_source = np.zeros(source.shape, dtype=dy.dtype)
+            d_source[self._window()] = dy
+        else:
+            d_source = None
+        self.fork._d_shortcut = d_source
+        return dy

@@ -1,0 +1,119 @@
+"""Finite-difference checks (float64) of the convolutional layers and whole conv stacks."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from skdeep.nn import ForwardContext, Network
+from skdeep.nn.architectures import conv_stack, dense_stack
+from skdeep.nn.layers import (
+    AvgPool2D, BatchNorm, Conv2D, MaxPool2D, SpatialDropout, StochasticPool2D,
+)
+from skdeep.nn.masks import row_keys
+
+from ._finite_difference import numerical_gradient
+from .test_gradients import _check_layer
+
+
+def _maps(shape, seed=0):
+    return np.random.default_rng(seed).standard_normal(shape)
+
+
+@pytest.mark.parametrize(
+    "kernel, stride, padding",
+    [((3, 3), (1, 1), "same"), ((3, 2), (2, 1), "valid"), ((2, 2), (2, 2), "same"), ((1, 3), (1, 2), 1)],
+)
+def test_conv_layer_gradient(kernel, stride, padding):
+    _check_layer(Conv2D((5, 6, 3), 4, kernel, stride, padding), _maps((2, 5, 6, 3)))
+
+
+@pytest.mark.parametrize("pool", [MaxPool2D, AvgPool2D, StochasticPool2D])
+def test_pooling_layer_gradient(pool):
+    _check_layer(pool((5, 4, 3), (2, 2)), _maps((3, 5, 4, 3)))
+
+
+def test_stochastic_pooling_training_gradient_goes_to_the_drawn_activation():
+    x = np.abs(_maps((3, 4, 4, 2))) + 0.1
+    layer = StochasticPool2D((4, 4, 2), (2, 2), layer_id=4)
+    _check_layer(layer, x)
+
+
+def test_spatial_dropout_gradient_with_its_fixed_mask():
+    x = _maps((4, 3, 3, 5))
+    _check_layer(SpatialDropout(0.4, layer_id=2), x)
+
+
+def test_spatial_dropout_drops_whole_channels():
+    layer = SpatialDropout(0.5, layer_id=1)
+    x = np.ones((50, 4, 4, 6))
+    ctx = ForwardContext(training=True, row_keys=row_keys(_maps((50, 3)), 1), seed=9)
+    y = layer.forward(x, ctx)
+    per_map = y.reshape(50, 16, 6)
+    assert np.all(per_map.min(axis=1) == per_map.max(axis=1))  # constant over each map
+    assert set(np.unique(y)) == {0.0, 2.0}
+    assert 0.35 < np.mean(y == 0) < 0.65
+    assert layer.forward(x, ForwardContext()) is x
+
+
+def test_batch_norm_normalizes_each_channel_over_samples_and_positions():
+    x = _maps((6, 5, 5, 3)) * np.array([1.0, 5.0, 0.5]) + np.array([0.0, 3.0, -2.0])
+    layer = BatchNorm(3)
+    network = Network([layer], "squared_error", np.float64)
+    network.initialize("zeros", np.random.default_rng(0))
+    y = layer.forward(x, ForwardContext(training=True))
+    assert_allclose(y.mean(axis=(0, 1, 2)), 0.0, atol=1e-12)
+    assert_allclose(y.var(axis=(0, 1, 2)), 1.0, rtol=1e-3)
+
+
+def _check_network(layers, x, seed=0):
+    """Gradient of sum(raw output * R) w.r.t. every parameter, by finite differences."""
+    rng = np.random.default_rng(seed)
+    network = Network(layers, "squared_error", np.float64)
+    network.initialize("glorot_normal", rng)
+    network.theta[...] += 0.1 * rng.standard_normal(network.theta.size)
+    ctx = ForwardContext(training=True, row_keys=row_keys(x, 3), seed=5, epoch=1)
+    projection = rng.standard_normal(network.forward(x, ctx).shape)
+
+    def objective():
+        return float(np.sum(network.forward(x, ctx) * projection))
+
+    objective()
+    network.backward(projection.copy())
+    analytic = network.grad.copy()
+    assert_allclose(analytic, numerical_gradient(objective, network.theta), rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "filters, stride, padding",
+    [((3, 3), 1, "same"),     # identity shortcut on the second block
+     ((2, 4), 2, "same"),     # strided 1x1 projections
+     ((3, 3), 1, "valid")],   # shortcut reads the centre of a shrinking map
+)
+def test_residual_blocks_gradient(filters, stride, padding):
+    layers, n_out = conv_stack(
+        (7, 7, 3), filters, (3, 3), (stride, stride), padding=padding, pooling=None,
+        pool_size=2, activation="tanh", batch_norm=True, residual=True,
+    )
+    _check_network(layers + dense_stack(n_out, (), 2, activation="tanh"), _maps((2, 7, 7, 3)))
+
+
+@pytest.mark.parametrize("pooling", ["max", "avg", "stochastic"])
+def test_conv_stack_gradient(pooling):
+    layers, n_out = conv_stack(
+        (8, 6, 2), (3, 4), (3, 2), (1, 1), padding="same", pooling=pooling, pool_size=2,
+        activation="maxout", batch_norm=True, spatial_dropout=0.3, augment="shift_flip",
+    )
+    layers += dense_stack(n_out, (5,), 3, activation="elu", dropout=0.2, first_layer_id=2)
+    _check_network(layers, _maps((3, 8, 6, 2)))
+
+
+def test_one_dimensional_signals_use_kernels_along_the_length_only():
+    layers, n_out = conv_stack(
+        (1, 12, 2), (3,), (5,), (1,), padding="valid", pooling="max", pool_size=2,
+        activation="relu",
+    )
+    conv, pool = layers[0], layers[2]
+    assert conv.kernel == (1, 5) and conv.out_shape == (1, 8, 3)
+    assert pool.pool == (1, 2) and pool.out_shape == (1, 4, 3)
+    assert n_out == 12
+    _check_network(layers + dense_stack(n_out, (), 1, activation="relu"), _maps((2, 1, 12, 2)))
