@@ -6,6 +6,7 @@ train (``_loss_name``), how targets are encoded (``_encode_targets``) and how a 
 set is scored (``score``).
 """
 
+import contextlib
 import time
 import warnings
 
@@ -37,8 +38,23 @@ class BaseNetwork(BaseEstimator):
     """Base class of skdeep's estimators. Not for direct use."""
 
     _parameter_constraints: dict = dict(SHARED_PARAMETER_CONSTRAINTS)
+    _allow_nd = False
+    """Whether X may have more than 2 dimensions (images)."""
+    _predict_chunk = None
+    """Samples per forward pass at predict time (None: all at once)."""
 
     # -- hooks for subclasses ---------------------------------------------------------
+    def _check_input_shape(self, X, reset):
+        """Resolve (``reset``) or check the shape of one sample of validated X."""
+
+    def _network_input(self, X):
+        """Validated samples in the layout the network's first layer takes."""
+        return X
+
+    def _compute_context(self):
+        """Context manager around training and prediction (thread limits of kernels)."""
+        return contextlib.nullcontext()
+
     def _build_layers(self, n_features, n_outputs):
         raise NotImplementedError
 
@@ -90,6 +106,7 @@ class BaseNetwork(BaseEstimator):
         self._check_parameter_combinations()
         continuing = (incremental or self.warm_start) and hasattr(self, "_network")
         X, y = self._validate_targets(X, y, reset=not continuing)
+        self._check_input_shape(X, reset=not continuing)
         if continuing:
             X = X.astype(self._network.dtype, copy=False)
         Y = self._encode_targets(y, reset=not continuing, classes=classes)
@@ -108,7 +125,7 @@ class BaseNetwork(BaseEstimator):
         saved = self._network.snapshot() if continuing else None
         try:
             # Overflow on the way to a non-finite loss is reported as a DivergenceError.
-            with np.errstate(over="ignore", invalid="ignore"):
+            with np.errstate(over="ignore", invalid="ignore"), self._compute_context():
                 self._train(X, Y.astype(X.dtype, copy=False), y, weights, incremental)
         except DivergenceError:
             if saved is None:
@@ -260,7 +277,8 @@ class BaseNetwork(BaseEstimator):
                 row_keys=None if keys is None else keys[batch],
                 seed=self._seed, epoch=self.n_iter_, step=self._n_steps,
             )
-            value = network.loss_and_gradient(X[batch], Y[batch], fraction, ctx)
+            inputs = self._network_input(X[batch])
+            value = network.loss_and_gradient(inputs, Y[batch], fraction, ctx)
             value += self._apply_penalty(network)
             if not np.isfinite(value):
                 raise DivergenceError(
@@ -304,8 +322,15 @@ class BaseNetwork(BaseEstimator):
     def _forward(self, X):
         """Validated X through the network: probabilities or values, shape (n, n_outputs)."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32), order="C")
-        return self._network.predict(X.astype(self._network.dtype, copy=False))
+        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32), order="C",
+                          allow_nd=self._allow_nd)
+        self._check_input_shape(X, reset=False)
+        X = X.astype(self._network.dtype, copy=False)
+        chunk = self._predict_chunk or max(len(X), 1)
+        with self._compute_context():
+            parts = [self._network.predict(self._network_input(X[start:start + chunk]))
+                     for start in range(0, len(X), chunk)]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _take(array, index):
