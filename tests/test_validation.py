@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 from sklearn.utils.estimator_checks import check_param_validation
 
-from skdeep import MLPClassifier, MLPRegressor
+from skdeep import CNNClassifier, CNNRegressor, MLPClassifier, MLPRegressor
 
 X = np.random.default_rng(0).standard_normal((30, 4))
 y_class = np.arange(30) % 3
 y_reg = X @ np.arange(4.0)
 
 
-@pytest.mark.parametrize("Estimator", [MLPClassifier, MLPRegressor])
+@pytest.mark.parametrize("Estimator", [MLPClassifier, MLPRegressor, CNNClassifier, CNNRegressor])
 def test_check_param_validation(Estimator):
     check_param_validation(Estimator.__name__, Estimator())
 
