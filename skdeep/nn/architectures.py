@@ -62,7 +62,9 @@ def conv_stack(in_shape, filters, kernel_sizes, strides, *, padding, pooling, po
     """Convolution blocks, then a flatten: the feature extractor of a CNN.
 
     Each block is ``Conv2D -> [BatchNorm] -> activation -> [+ shortcut] -> [pooling]
-    -> [SpatialDropout]``; with ``residual`` the block computes ``x + F(x)`` (the
+    -> [SpatialDropout]`` (with max pooling and an element-wise activation, which all are
+    non-decreasing, the activation runs after the pooling: the same function and
+    gradient on a quarter of the values); with ``residual`` the block computes ``x + F(x)`` (the
     shortcut a 1x1 projection when the channel count changes). Maps are channels-last.
     An axis of length 1 (the height of a 1-D signal, or a map pooled down to one pixel)
     gets kernel, stride and pool size 1 along it.
@@ -106,15 +108,21 @@ def conv_stack(in_shape, filters, kernel_sizes, strides, *, padding, pooling, po
         layers += [fork, conv] if residual else [conv]
         if batch_norm:
             layers.append(BatchNorm(n_filters * pieces))
-        layers.append(Maxout(pieces) if pieces > 1 else Activation(activation))
-        out_shape = conv.out_shape[:2] + (n_filters,)
+        nonlinearity = Maxout(pieces) if pieces > 1 else Activation(activation)
+        shape = conv.out_shape[:2] + (n_filters,)
+        # max(act(x)) == act(max(x)) for a non-decreasing element-wise act, gradients
+        # included: pooling first applies the activation to a quarter of the values.
+        pool_first = pooling == "max" and pieces == 1 and not residual
+        if not pool_first:
+            layers.append(nonlinearity)
         if residual:
-            layers.append(ResidualAdd(fork, shape, out_shape, stride_hw, _centre(conv)))
-        shape = out_shape
+            layers.append(ResidualAdd(fork, conv.in_shape, shape, stride_hw, _centre(conv)))
         if pooling is not None:
             pool = _make_pool(pooling, shape, _along_long_axes(shape, pool_size), block)
             layers.append(pool)
             shape = pool.out_shape
+        if pool_first:
+            layers.append(nonlinearity)
         if spatial_dropout:
             layers.append(SpatialDropout(spatial_dropout, block))
     layers.append(Flatten())

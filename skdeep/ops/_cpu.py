@@ -6,7 +6,7 @@ callers. Weights are a matrix (KH * KW * C, F) with rows ordered (kh, kw, c).
 
 import numpy as np
 
-from . import _cpu_augment, _cpu_conv, _cpu_pool
+from . import _cpu_augment, _cpu_conv, _cpu_norm, _cpu_pool
 from ._threads import kernel_threads
 
 
@@ -109,3 +109,21 @@ def shift_flip(x, keys, stream, max_shift_hw, flip):
         _cpu_augment.shift_flip(x, keys, np.uint64(stream), max_shift_hw[0], max_shift_hw[1],
                                 flip, out)
     return out
+
+
+def batch_norm_training(rows, fraction, positions, gamma, beta, eps, out, x_hat):
+    """Batch norm of (rows, channels) with weighted batch statistics; fills ``out`` and
+    ``x_hat``, returns (mean, var, inv_std) in float64."""
+    with kernel_threads():
+        return _cpu_norm.batch_norm_forward(rows, fraction, positions, gamma, beta, eps, out, x_hat)
+
+
+def batch_norm_gradient(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
+    with kernel_threads():
+        _cpu_norm.batch_norm_backward(dy, x_hat, fraction, positions, gamma, inv_std, dx,
+                                      dgamma, dbeta)
+
+
+def batch_norm_inference(rows, scale, shift, out):
+    with kernel_threads():
+        _cpu_norm.scale_shift(rows, scale, shift, out)

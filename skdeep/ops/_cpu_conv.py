@@ -27,46 +27,73 @@ def chunk_size(n_images, rows_per_image, width, itemsize):
 
 
 @njit(cache=True, nogil=True)
-def _im2col(x, n0, n1, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w,
-            pad_top, pad_left, col):
+def _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left):
+    """Images ``n0:n1`` of ``x`` on a zero canvas of ``rows x cols`` pixels, shifted by the
+    padding (a negative padding crops), so that the unfolding below needs no bounds checks."""
     height, width, channels = x.shape[1], x.shape[2], x.shape[3]
+    canvas = np.zeros((n1 - n0, rows, cols, channels), dtype=x.dtype)
+    r0, r1 = max(0, pad_top), min(rows, height + pad_top)
+    c0, c1 = max(0, pad_left), min(cols, width + pad_left)
+    for i in range(n1 - n0):
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                for ch in range(channels):
+                    canvas[i, r, c, ch] = x[n0 + i, r - pad_top, c - pad_left, ch]
+    return canvas
+
+
+@njit(cache=True, nogil=True)
+def _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col):
+    """Row ``(i, oh, ow)`` of ``col`` is the receptive field of that output, ordered
+    (kh, kw, c): ``kernel_h`` contiguous runs of ``kernel_w * C`` values."""
+    channels = canvas.shape[3]
+    run = kernel_w * channels
     row = 0
-    for n in range(n0, n1):
+    for i in range(canvas.shape[0]):
+        flat = canvas[i].reshape(canvas.shape[1], canvas.shape[2] * channels)
         for oh in range(out_h):
             for ow in range(out_w):
-                k = 0
+                start = ow * stride_w * channels
                 for kh in range(kernel_h):
-                    ih = oh * stride_h - pad_top + kh
-                    for kw in range(kernel_w):
-                        iw = ow * stride_w - pad_left + kw
-                        if 0 <= ih < height and 0 <= iw < width:
-                            for c in range(channels):
-                                col[row, k + c] = x[n, ih, iw, c]
-                        else:
-                            for c in range(channels):
-                                col[row, k + c] = 0.0
-                        k += channels
+                    src = flat[oh * stride_h + kh]
+                    k0 = kh * run
+                    for j in range(run):
+                        col[row, k0 + j] = src[start + j]
                 row += 1
 
 
 @njit(cache=True, nogil=True)
-def _col2im_add(col, n0, n1, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w,
-                pad_top, pad_left, dx):
-    height, width, channels = dx.shape[1], dx.shape[2], dx.shape[3]
+def _col2im_add(col, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, canvas):
+    """The adjoint of :func:`_im2col`: add every row back onto its receptive field."""
+    channels = canvas.shape[3]
+    run = kernel_w * channels
     row = 0
-    for n in range(n0, n1):
+    for i in range(canvas.shape[0]):
+        flat = canvas[i].reshape(canvas.shape[1], canvas.shape[2] * channels)
         for oh in range(out_h):
             for ow in range(out_w):
-                k = 0
+                start = ow * stride_w * channels
                 for kh in range(kernel_h):
-                    ih = oh * stride_h - pad_top + kh
-                    for kw in range(kernel_w):
-                        iw = ow * stride_w - pad_left + kw
-                        if 0 <= ih < height and 0 <= iw < width:
-                            for c in range(channels):
-                                dx[n, ih, iw, c] += col[row, k + c]
-                        k += channels
+                    dst = flat[oh * stride_h + kh]
+                    k0 = kh * run
+                    for j in range(run):
+                        dst[start + j] += col[row, k0 + j]
                 row += 1
+
+
+@njit(cache=True, nogil=True)
+def _uncrop_chunk(canvas, n0, pad_top, pad_left, dx):
+    """Copy the part of ``canvas`` that lies on the input back to ``dx[n0:]``."""
+    height, width, channels = dx.shape[1], dx.shape[2], dx.shape[3]
+    rows, cols = canvas.shape[1], canvas.shape[2]
+    for i in range(canvas.shape[0]):
+        for h in range(height):
+            r = h + pad_top
+            for w in range(width):
+                c = w + pad_left
+                inside = 0 <= r < rows and 0 <= c < cols
+                for ch in range(channels):
+                    dx[n0 + i, h, w, ch] = canvas[i, r, c, ch] if inside else 0.0
 
 
 @njit(cache=True, parallel=True)
@@ -77,13 +104,14 @@ def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_
     out_h, out_w, n_filters = out.shape[1], out.shape[2], out.shape[3]
     positions = out_h * out_w
     out_rows = out.reshape(n_images * positions, n_filters)
+    rows, cols = (out_h - 1) * stride_h + kernel_h, (out_w - 1) * stride_w + kernel_w
     n_chunks = (n_images + chunk - 1) // chunk
     for i in prange(n_chunks):
         n0 = i * chunk
         n1 = min(n_images, n0 + chunk)
+        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left)
         col = np.empty(((n1 - n0) * positions, wmat.shape[0]), dtype=x.dtype)
-        _im2col(x, n0, n1, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w,
-                pad_top, pad_left, col)
+        _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col)
         result = np.dot(col, wmat)
         r0 = n0 * positions
         for r in range(result.shape[0]):
@@ -99,6 +127,7 @@ def conv2d_backward(dy, x, wmat, stride_h, stride_w, pad_top, pad_left, kernel_h
     out_h, out_w, n_filters = dy.shape[1], dy.shape[2], dy.shape[3]
     positions = out_h * out_w
     dy_rows = dy.reshape(n_images * positions, n_filters)
+    rows, cols = (out_h - 1) * stride_h + kernel_h, (out_w - 1) * stride_w + kernel_w
     n_chunks = (n_images + chunk - 1) // chunk
     partial_w = np.empty((n_chunks, wmat.shape[0], n_filters), dtype=x.dtype)
     partial_b = np.zeros((n_chunks, n_filters), dtype=x.dtype)
@@ -106,20 +135,19 @@ def conv2d_backward(dy, x, wmat, stride_h, stride_w, pad_top, pad_left, kernel_h
     for i in prange(n_chunks):
         n0 = i * chunk
         n1 = min(n_images, n0 + chunk)
-        rows = dy_rows[n0 * positions:n1 * positions]
-        col = np.empty((rows.shape[0], wmat.shape[0]), dtype=x.dtype)
-        _im2col(x, n0, n1, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w,
-                pad_top, pad_left, col)
-        partial_w[i] = np.dot(col.T, rows)
-        for r in range(rows.shape[0]):
+        grad_rows = dy_rows[n0 * positions:n1 * positions]
+        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left)
+        col = np.empty((grad_rows.shape[0], wmat.shape[0]), dtype=x.dtype)
+        _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col)
+        partial_w[i] = np.dot(col.T, grad_rows)
+        for r in range(grad_rows.shape[0]):
             for f in range(n_filters):
-                partial_b[i, f] += rows[r, f]
+                partial_b[i, f] += grad_rows[r, f]
         if need_dx:
-            dcol = np.dot(rows, wmat_t)
-            for n in range(n0, n1):
-                dx[n] = 0.0
-            _col2im_add(dcol, n0, n1, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w,
-                        pad_top, pad_left, dx)
+            dcol = np.dot(grad_rows, wmat_t)
+            canvas[...] = 0.0
+            _col2im_add(dcol, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, canvas)
+            _uncrop_chunk(canvas, n0, pad_top, pad_left, dx)
     dwmat[...] = partial_w[0]
     dbias[...] = partial_b[0]
     for i in range(1, n_chunks):

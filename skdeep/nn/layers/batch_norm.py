@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ...ops import _cpu
 from .base import Layer, ParamSpec
 
 
@@ -39,41 +40,35 @@ class BatchNorm(Layer):
             ParamSpec("beta", (self.n_features,), "zeros"),
         ]
 
-    def _row_weights(self, x, fraction):
-        """Weight of each row of ``x`` as (rows, features): one per sample and position."""
-        positions = x.size // (x.shape[0] * self.n_features)
-        if fraction is None:
-            fraction = np.full(x.shape[0], 1.0 / x.shape[0])
-        weights = np.repeat(np.asarray(fraction, dtype=x.dtype) / positions, positions)
-        return weights.reshape(-1, 1)
-
     def forward(self, x, ctx):
         if self.running_mean is None:
             self.running_mean = np.zeros(self.n_features, dtype=x.dtype)
             self.running_var = np.ones(self.n_features, dtype=x.dtype)
-        rows = x.reshape(-1, self.n_features)
+        rows = np.ascontiguousarray(x).reshape(-1, self.n_features)
+        out = np.empty_like(rows)
         if not ctx.training:
             inv_std = 1.0 / np.sqrt(self.running_var + self.eps)
-            scale = self.gamma * inv_std
-            return (rows * scale + (self.beta - self.running_mean * scale)).reshape(x.shape)
-        weights = self._row_weights(x, ctx.sample_fraction)
-        mean = weights.T @ rows
-        centered = rows - mean
-        var = weights.T @ (centered * centered)
-        inv_std = (1.0 / np.sqrt(var + self.eps)).astype(x.dtype)
-        x_hat = centered * inv_std
-        self.running_mean += self.momentum * (mean[0] - self.running_mean)
-        self.running_var += self.momentum * (var[0] - self.running_var)
-        self._x_hat, self._inv_std, self._weights = x_hat, inv_std, weights
-        return (x_hat * self.gamma + self.beta).reshape(x.shape)
+            scale = (self.gamma * inv_std).astype(x.dtype)
+            shift = (self.beta - self.running_mean * scale).astype(x.dtype)
+            _cpu.batch_norm_inference(rows, scale, shift, out)
+            return out.reshape(x.shape)
+        fraction = ctx.sample_fraction
+        if fraction is None:
+            fraction = np.full(x.shape[0], 1.0 / x.shape[0])
+        fraction = np.asarray(fraction, dtype=np.float64)
+        positions = rows.shape[0] // x.shape[0]
+        x_hat = np.empty_like(rows)
+        mean, var, inv_std = _cpu.batch_norm_training(rows, fraction, positions, self.gamma,
+                                                      self.beta, self.eps, out, x_hat)
+        self.running_mean += (self.momentum * (mean - self.running_mean)).astype(x.dtype)
+        self.running_var += (self.momentum * (var - self.running_var)).astype(x.dtype)
+        self._x_hat, self._inv_std = x_hat, inv_std
+        self._fraction, self._positions = fraction, positions
+        return out.reshape(x.shape)
 
     def backward(self, dy):
-        rows = dy.reshape(-1, self.n_features)
-        x_hat = self._x_hat
-        np.sum(rows * x_hat, axis=0, out=self.dgamma)
-        np.sum(rows, axis=0, out=self.dbeta)
-        dx_hat = rows * self.gamma
-        sum_dx_hat = np.sum(dx_hat, axis=0)
-        sum_dx_hat_x_hat = np.sum(dx_hat * x_hat, axis=0)
-        dx = dx_hat - self._weights * (sum_dx_hat + x_hat * sum_dx_hat_x_hat)
-        return (dx * self._inv_std).reshape(dy.shape)
+        rows = np.ascontiguousarray(dy).reshape(-1, self.n_features)
+        dx = np.empty_like(rows)
+        _cpu.batch_norm_gradient(rows, self._x_hat, self._fraction, self._positions, self.gamma,
+                                 self._inv_std, dx, self.dgamma, self.dbeta)
+        return dx.reshape(dy.shape)

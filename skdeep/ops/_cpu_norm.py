@@ -1,0 +1,77 @@
+"""Batch normalization on the CPU: Numba kernels over rows of a (rows, channels) array.
+
+Rows are samples (dense layers) or the pixels of channels-last feature maps: row ``r``
+belongs to sample ``r // positions`` and carries that sample's weight ``fraction[n] /
+positions``. Reductions over rows sum fixed blocks of rows in parallel (float64 partial
+sums) and then the blocks in order, so results do not depend on the number of threads.
+"""
+
+import numpy as np
+from numba import njit, prange
+
+_BLOCK_ROWS = 2048
+
+
+@njit(cache=True, parallel=True)
+def batch_norm_forward(x, fraction, positions, gamma, beta, eps, out, x_hat):
+    """Normalize with weighted batch statistics; returns (mean, var, inv_std), float64."""
+    n_rows, channels = x.shape
+    n_blocks = (n_rows + _BLOCK_ROWS - 1) // _BLOCK_ROWS
+    partial = np.zeros((n_blocks, channels))
+    for b in prange(n_blocks):
+        for r in range(b * _BLOCK_ROWS, min(n_rows, (b + 1) * _BLOCK_ROWS)):
+            w = fraction[r // positions] / positions
+            for c in range(channels):
+                partial[b, c] += w * x[r, c]
+    mean = partial.sum(axis=0)
+    partial[...] = 0.0
+    for b in prange(n_blocks):
+        for r in range(b * _BLOCK_ROWS, min(n_rows, (b + 1) * _BLOCK_ROWS)):
+            w = fraction[r // positions] / positions
+            for c in range(channels):
+                d = x[r, c] - mean[c]
+                partial[b, c] += w * d * d
+    var = partial.sum(axis=0)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    mean_t = mean.astype(x.dtype)
+    inv_t = inv_std.astype(x.dtype)
+    for r in prange(n_rows):
+        for c in range(channels):
+            h = (x[r, c] - mean_t[c]) * inv_t[c]
+            x_hat[r, c] = h
+            out[r, c] = gamma[c] * h + beta[c]
+    return mean, var, inv_std
+
+
+@njit(cache=True, parallel=True)
+def batch_norm_backward(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
+    """Fill ``dgamma``, ``dbeta`` and ``dx`` (the gradient through the batch statistics)."""
+    n_rows, channels = dy.shape
+    n_blocks = (n_rows + _BLOCK_ROWS - 1) // _BLOCK_ROWS
+    sums = np.zeros((n_blocks, 2, channels))
+    for b in prange(n_blocks):
+        for r in range(b * _BLOCK_ROWS, min(n_rows, (b + 1) * _BLOCK_ROWS)):
+            for c in range(channels):
+                sums[b, 0, c] += dy[r, c]
+                sums[b, 1, c] += dy[r, c] * x_hat[r, c]
+    total = sums.sum(axis=0)
+    for c in range(channels):
+        dbeta[c] = total[0, c]
+        dgamma[c] = total[1, c]
+    # dx_hat = dy * gamma; its sums are gamma * dbeta and gamma * dgamma.
+    sum_dx_hat = (gamma * total[0]).astype(dy.dtype)
+    sum_dx_hat_x_hat = (gamma * total[1]).astype(dy.dtype)
+    inv = inv_std.astype(dy.dtype)
+    for r in prange(n_rows):
+        w = fraction[r // positions] / positions
+        for c in range(channels):
+            dx[r, c] = (dy[r, c] * gamma[c]
+                        - w * (sum_dx_hat[c] + x_hat[r, c] * sum_dx_hat_x_hat[c])) * inv[c]
+
+
+@njit(cache=True, parallel=True)
+def scale_shift(x, scale, shift, out):
+    """``out = x * scale + shift`` per channel (batch norm at predict time)."""
+    for r in prange(x.shape[0]):
+        for c in range(x.shape[1]):
+            out[r, c] = x[r, c] * scale[c] + shift[c]
