@@ -8,6 +8,8 @@ ReLU, cross-entropy, shuffled every epoch:
 (b) conv 32 (3x3, same) - BN - max pool 2 - conv 64 (3x3, same) - BN - max pool 2 -
     dense 128 - dropout 0.5 - 10; 2 epochs.
 
+Both initialize weights He-normal (fan-in) and biases at zero.
+
 Rounds are interleaved (skdeep, then PyTorch) and repeated; medians and the median of the
 per-round ratios are reported. Then the conv layers' achieved GFLOP/s (forward + weight
 and input gradients at batch 128, timed in isolation) next to NumPy's sgemm GFLOP/s, both
@@ -72,7 +74,14 @@ def torch_model(spec, seed):
             layers.append(nn.Dropout(p["dropout"]))
         width = units
     layers.append(nn.Linear(width, 10))
-    return nn.Sequential(*layers)
+    model = nn.Sequential(*layers)
+    # skdeep's initialization (He normal over fan-in, zero biases) instead of PyTorch's
+    # default, so that both fits start from the same distribution.
+    for layer in model:
+        if isinstance(layer, (nn.Conv2d, nn.Linear)):
+            nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
+            nn.init.zeros_(layer.bias)
+    return model
 
 
 def fit_torch(spec, seed, X, y, X_test, y_test):

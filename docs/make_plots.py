@@ -19,11 +19,12 @@ from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.metrics import log_loss  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
-from skdeep import MLPClassifier  # noqa: E402
+from skdeep import CNNClassifier, MLPClassifier  # noqa: E402
 from skdeep.nn import ForwardContext, Network  # noqa: E402
 from skdeep.nn.architectures import dense_stack  # noqa: E402
 from skdeep.nn.initializers import resolve_initializer  # noqa: E402
-from skdeep.nn.layers import Dense  # noqa: E402
+from skdeep.nn.layers import Augment, Dense  # noqa: E402
+from skdeep.nn.masks import row_keys  # noqa: E402
 
 IMG = pathlib.Path(__file__).parent / "img"
 
@@ -110,6 +111,45 @@ def plot_regularization(X_train, X_test, y_train, y_test):
             "Overfitting and regularization, MLP (256, 256)", "regularization.png", fontsize=8)
 
 
+def plot_augmentation(X):
+    """One digit and what "shift_flip" augmentation makes of it in six epochs."""
+    image = X[:1].reshape(1, 8, 8, 1)
+    layer = Augment("shift_flip", layer_id=0)
+    fig, axes = plt.subplots(1, 7, figsize=(7, 1.4))
+    views = [image] + [layer.forward(image, ForwardContext(training=True, row_keys=row_keys(image, 0),
+                                                           seed=0, epoch=epoch))
+                       for epoch in range(6)]
+    for index, (ax, view) in enumerate(zip(axes, views)):
+        ax.imshow(view[0, :, :, 0], cmap="gray_r", vmin=0, vmax=1)
+        ax.set_title("original" if index == 0 else f"epoch {index}", fontsize=8)
+        ax.axis("off")
+    fig.tight_layout()
+    fig.savefig(IMG / "augmentation.png", dpi=110)
+
+
+def plot_cnn_against_mlp(X_train, X_test, y_train, y_test):
+    """Test accuracy along training on 300 digits: an MLP, and CNNs with each pooling."""
+    X_small, y_small = X_train[:300], y_train[:300]
+    cnn = dict(input_shape=(1, 8, 8), filters=(16, 32), batch_size=32, random_state=0)
+    models = {
+        "MLP (100,)": MLPClassifier((100,), batch_size=32, random_state=0),
+        "CNN, max pooling": CNNClassifier(**cnn),
+        "CNN, average pooling": CNNClassifier(pooling="avg", **cnn),
+        "CNN, stochastic pooling": CNNClassifier(pooling="stochastic", **cnn),
+        "CNN, max pooling + shift": CNNClassifier(augment="shift", **cnn),
+    }
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    for label, model in models.items():
+        accuracy = []
+        for _ in range(30):
+            model.partial_fit(X_small, y_small, classes=np.arange(10))
+            accuracy.append(model.score(X_test, y_test))
+        ax.plot(range(1, 31), accuracy, label=f"{label}: {accuracy[-1]:.3f}")
+    ax.set_ylim(0.7, 1.0)
+    _finish(fig, ax, "epoch (300 training images)", "test accuracy",
+            "Convolutions, pooling and augmentation on digits", "cnn_pooling.png", fontsize=8)
+
+
 def main():
     IMG.mkdir(exist_ok=True)
     warnings.simplefilter("ignore", ConvergenceWarning)
@@ -118,6 +158,8 @@ def main():
     plot_optimizers(X_train, y_train)
     plot_batch_norm(X_train, y_train)
     plot_regularization(X_train, X_test, y_train, y_test)
+    plot_augmentation(X_train)
+    plot_cnn_against_mlp(X_train, X_test, y_train, y_test)
     print(f"wrote {sorted(p.name for p in IMG.glob('*.png'))}")
 
 
