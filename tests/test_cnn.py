@@ -154,3 +154,11 @@ def test_kernels_load_from_the_disk_cache_in_a_fresh_process():
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
     misses, hits = map(int, out.stdout.split())
     assert misses == 0 and hits >= 4
+
+
+def test_early_stopping_and_warm_start_work_on_images(digits):
+    X, y = digits[0][:300].reshape(-1, 8, 8), digits[1][:300]
+    clf = _small(early_stopping=True, max_iter=4, n_iter_no_change=2).fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_ >= 1
+    clf.set_params(warm_start=True, early_stopping=False, max_iter=2).fit(X, y)
+    assert clf.n_iter_ >= 3

@@ -82,6 +82,19 @@ def avg_pool_backward(dy, pool_h, pool_w, stride_h, stride_w, dx):
                             dx[n, h0 + ph, w0 + pw, c] += dy[n, oh, ow, c] * scale
 
 
+@njit(cache=True)
+def _positive_sums(x, n, h0, w0, c, pool_h, pool_w):
+    """Sum and sum of squares of ``max(x, 0)`` over one window."""
+    total = 0.0
+    squares = 0.0
+    for ph in range(pool_h):
+        for pw in range(pool_w):
+            v = max(x[n, h0 + ph, w0 + pw, c], 0.0)
+            total += v
+            squares += v * v
+    return total, squares
+
+
 @njit(cache=True, parallel=True)
 def stochastic_pool_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, out, index):
     """Training: each output takes one input of its window, drawn with probability
@@ -99,10 +112,7 @@ def stochastic_pool_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, 
             for ow in range(out_w):
                 h0, w0 = oh * stride_h, ow * stride_w
                 for c in range(channels):
-                    total = 0.0
-                    for ph in range(pool_h):
-                        for pw in range(pool_w):
-                            total += max(x[n, h0 + ph, w0 + pw, c], 0.0)
+                    total, _ = _positive_sums(x, n, h0, w0, c, pool_h, pool_w)
                     out[n, oh, ow, c] = 0.0
                     index[n, oh, ow, c] = -1
                     if total <= 0.0:
@@ -135,13 +145,7 @@ def stochastic_pool_expectation(x, pool_h, pool_w, stride_h, stride_w, out):
             for ow in range(out_w):
                 h0, w0 = oh * stride_h, ow * stride_w
                 for c in range(channels):
-                    total = 0.0
-                    squares = 0.0
-                    for ph in range(pool_h):
-                        for pw in range(pool_w):
-                            v = max(x[n, h0 + ph, w0 + pw, c], 0.0)
-                            total += v
-                            squares += v * v
+                    total, squares = _positive_sums(x, n, h0, w0, c, pool_h, pool_w)
                     out[n, oh, ow, c] = squares / total if total > 0.0 else 0.0
 
 
@@ -155,13 +159,7 @@ def stochastic_pool_expectation_backward(dy, x, pool_h, pool_w, stride_h, stride
             for ow in range(out_w):
                 h0, w0 = oh * stride_h, ow * stride_w
                 for c in range(channels):
-                    total = 0.0
-                    squares = 0.0
-                    for ph in range(pool_h):
-                        for pw in range(pool_w):
-                            v = max(x[n, h0 + ph, w0 + pw, c], 0.0)
-                            total += v
-                            squares += v * v
+                    total, squares = _positive_sums(x, n, h0, w0, c, pool_h, pool_w)
                     if total <= 0.0:
                         continue
                     y = squares / total
