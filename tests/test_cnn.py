@@ -141,19 +141,21 @@ def test_kernels_load_from_the_disk_cache_in_a_fresh_process():
     script = textwrap.dedent("""
         import numpy as np
         from skdeep import CNNClassifier
-        from skdeep.ops import _cpu_conv, _cpu_pool
+        from numba.core.registry import CPUDispatcher
+        from skdeep.ops import _cpu_conv, _cpu_direct, _cpu_norm, _cpu_pool
         rng = np.random.default_rng(0)
         X, y = rng.standard_normal((40, 1, 8, 8)).astype(np.float32), np.arange(40) % 2
-        CNNClassifier(filters=(4,), max_iter=1, batch_size=16, random_state=0).fit(X, y).predict(X)
-        kernels = [_cpu_conv.conv2d_forward, _cpu_conv.conv2d_backward,
-                   _cpu_pool.max_pool_forward, _cpu_pool.pool_backward_from_index]
+        CNNClassifier(filters=(4, 32), batch_norm=True, max_iter=1, batch_size=16,
+                      random_state=0).fit(X, y).predict(X)
+        kernels = [k for m in (_cpu_conv, _cpu_direct, _cpu_norm, _cpu_pool)
+                   for k in vars(m).values() if isinstance(k, CPUDispatcher)]
         print(sum(sum(k.stats.cache_misses.values()) for k in kernels),
               sum(sum(k.stats.cache_hits.values()) for k in kernels))
     """)
     subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
     out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True)
     misses, hits = map(int, out.stdout.split())
-    assert misses == 0 and hits >= 4
+    assert misses == 0 and hits >= 8
 
 
 def test_early_stopping_and_warm_start_work_on_images(digits):

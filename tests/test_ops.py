@@ -77,6 +77,24 @@ def test_conv2d_backward_is_the_gradient(case):
     assert_allclose(db, numerical_gradient(objective, b), rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.parametrize("method", ["direct", "gemm"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", CONV_CASES)
+def test_both_cpu_conv_kernels_match_reference(case, dtype, method):
+    # The public op picks a kernel by channel count; check each one on every case.
+    from skdeep.ops import _cpu
+    from skdeep.ops._shapes import conv_geometry
+
+    n, c, h, w_, f, kh, kw, stride, padding = case
+    x, w, b = _data((n, c, h, w_), dtype, 0), _data((f, c, kh, kw), dtype, 1), _data(f, dtype, 2)
+    x_nhwc = np.ascontiguousarray(x.transpose(0, 2, 3, 1))
+    wmat = np.ascontiguousarray(w.transpose(2, 3, 1, 0)).reshape(-1, f)
+    geometry = conv_geometry((h, w_), (kh, kw), (stride, stride), padding)
+    y = _cpu.conv2d(x_nhwc, wmat, b, (kh, kw), (stride, stride), geometry, method=method)
+    expected = ref.conv2d(x.astype(np.float64), w.astype(np.float64), b, stride, padding)
+    _assert_close(y.transpose(0, 3, 1, 2), expected, dtype)
+
+
 def test_conv2d_large_batch_runs_in_several_chunks():
     # Enough images that the kernel splits the batch into chunks run in parallel.
     x, w = _data((64, 8, 12, 12), np.float64, 0), _data((16, 8, 3, 3), np.float64, 1)

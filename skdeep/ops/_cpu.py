@@ -6,20 +6,43 @@ callers. Weights are a matrix (KH * KW * C, F) with rows ordered (kh, kw, c).
 
 import numpy as np
 
-from . import _cpu_augment, _cpu_conv, _cpu_norm, _cpu_pool
+from . import _cpu_augment, _cpu_conv, _cpu_direct, _cpu_norm, _cpu_pool
 from ._threads import kernel_threads
 
 
-def conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry):
-    """Convolution of ``x`` (N, H, W, C); ``geometry`` is :func:`conv_geometry`'s result."""
+DIRECT_MAX_FILTERS = 16
+"""Up to this many output channels the direct kernel beats im2col + BLAS (measured)."""
+
+
+def conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, method=None):
+    """Convolution of ``x`` (N, H, W, C); ``geometry`` is :func:`conv_geometry`'s result.
+
+    ``method`` is ``"direct"`` (register-tiled kernel), ``"gemm"`` (im2col + BLAS) or None
+    (direct for up to ``DIRECT_MAX_FILTERS`` output channels).
+    """
     out_h, out_w, top, left = geometry
     n, f = x.shape[0], wmat.shape[1]
     out = np.empty((n, out_h, out_w, f), dtype=x.dtype)
-    chunk = _cpu_conv.chunk_size(n, out_h * out_w, wmat.shape[0], x.itemsize)
+    if method is None:
+        method = "direct" if f <= DIRECT_MAX_FILTERS else "gemm"
     with kernel_threads():
-        _cpu_conv.conv2d_forward(x, wmat, bias, stride_hw[0], stride_hw[1], top, left,
-                                 kernel_hw[0], kernel_hw[1], chunk, out)
+        if method == "direct":
+            _direct_conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, out)
+        else:
+            chunk = _cpu_conv.chunk_size(n, out_h * out_w, wmat.shape[0], x.itemsize)
+            _cpu_conv.conv2d_forward(x, wmat, bias, stride_hw[0], stride_hw[1], top, left,
+                                     kernel_hw[0], kernel_hw[1], chunk, out)
     return out
+
+
+def _direct_conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, out):
+    out_h, out_w, top, left = geometry
+    rows = (out_h - 1) * stride_hw[0] + kernel_hw[0]
+    cols = _cpu_direct.canvas_width(out_w, stride_hw[1], kernel_hw[1])
+    canvas = np.empty((x.shape[0], rows, cols, x.shape[3]), dtype=x.dtype)
+    _cpu_direct.fill_canvas(x, top, left, canvas)
+    _cpu_direct.conv2d_forward(canvas, _cpu_direct.pack_weights(wmat), bias, stride_hw[0],
+                               stride_hw[1], kernel_hw[0], kernel_hw[1], out)
 
 
 def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
