@@ -142,3 +142,14 @@ def test_activation_after_max_pooling_is_the_same_function_and_gradient(activati
         results.append((out, network.grad.copy()))
     assert_allclose(results[0][0], results[1][0], rtol=1e-12)
     assert_allclose(results[0][1], results[1][1], rtol=1e-12)
+
+
+def test_batch_norm_statistics_are_exact_far_from_zero():
+    # Values 1000 +- 0.01: the variance must not cancel away.
+    x = 1000.0 + 0.01 * _maps((64, 3, 3, 2))
+    layer = BatchNorm(2)
+    network = Network([layer], "squared_error", np.float64)
+    network.initialize("zeros", np.random.default_rng(0))
+    y = layer.forward(x, ForwardContext(training=True))
+    assert_allclose(y.var(axis=(0, 1, 2)), x.var(axis=(0, 1, 2)) / (x.var(axis=(0, 1, 2)) + 1e-5),
+                    rtol=1e-9)

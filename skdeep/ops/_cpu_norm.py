@@ -17,21 +17,22 @@ def batch_norm_forward(x, fraction, positions, gamma, beta, eps, out, x_hat):
     """Normalize with weighted batch statistics; returns (mean, var, inv_std), float64."""
     n_rows, channels = x.shape
     n_blocks = (n_rows + _BLOCK_ROWS - 1) // _BLOCK_ROWS
-    partial = np.zeros((n_blocks, channels))
+    # One pass over x: weighted sums of d = x - shift and d^2 in float64, shifted by the
+    # first row so that var = E[d^2] - E[d]^2 does not cancel when |mean| >> std.
+    shift = np.empty(channels)
+    for c in range(channels):
+        shift[c] = x[0, c]
+    partial = np.zeros((n_blocks, 2, channels))
     for b in prange(n_blocks):
         for r in range(b * _BLOCK_ROWS, min(n_rows, (b + 1) * _BLOCK_ROWS)):
             w = fraction[r // positions] / positions
             for c in range(channels):
-                partial[b, c] += w * x[r, c]
-    mean = partial.sum(axis=0)
-    partial[...] = 0.0
-    for b in prange(n_blocks):
-        for r in range(b * _BLOCK_ROWS, min(n_rows, (b + 1) * _BLOCK_ROWS)):
-            w = fraction[r // positions] / positions
-            for c in range(channels):
-                d = x[r, c] - mean[c]
-                partial[b, c] += w * d * d
-    var = partial.sum(axis=0)
+                d = x[r, c] - shift[c]
+                partial[b, 0, c] += w * d
+                partial[b, 1, c] += w * d * d
+    sums = partial.sum(axis=0)
+    mean = shift + sums[0]
+    var = np.maximum(sums[1] - sums[0] * sums[0], 0.0)
     inv_std = 1.0 / np.sqrt(var + eps)
     mean_t = mean.astype(x.dtype)
     inv_t = inv_std.astype(x.dtype)

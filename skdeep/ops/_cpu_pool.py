@@ -27,11 +27,14 @@ def max_pool_forward(x, pool_h, pool_w, stride_h, stride_w, out, index):
                 for ph in range(pool_h):
                     for pw in range(pool_w):
                         ih, iw = h0 + ph, w0 + pw
+                        flat = ih * width + iw
                         for c in range(channels):
+                            # Selects rather than a branch, so that the channel loop vectorizes.
                             v = x[n, ih, iw, c]
-                            if v > out[n, oh, ow, c]:
-                                out[n, oh, ow, c] = v
-                                index[n, oh, ow, c] = ih * width + iw
+                            best = out[n, oh, ow, c]
+                            better = v > best
+                            out[n, oh, ow, c] = v if better else best
+                            index[n, oh, ow, c] = flat if better else index[n, oh, ow, c]
 
 
 @njit(cache=True, parallel=True)
