@@ -153,3 +153,26 @@ def test_batch_norm_statistics_are_exact_far_from_zero():
     y = layer.forward(x, ForwardContext(training=True))
     assert_allclose(y.var(axis=(0, 1, 2)), x.var(axis=(0, 1, 2)) / (x.var(axis=(0, 1, 2)) + 1e-5),
                     rtol=1e-9)
+
+
+def test_batch_norm_parallel_and_serial_kernels_agree():
+    # Inside kernel_threads (a CNN fit) batch norm runs parallel kernels; outside (an MLP
+    # fit, where BLAS owns the cores) serial ones. Both compute the same thing.
+    from skdeep.ops._threads import kernel_threads
+
+    x = _maps((16, 5, 5, 3))
+    fraction = np.random.default_rng(3).dirichlet(np.ones(16))
+    ctx = ForwardContext(training=True, sample_fraction=fraction)
+    results = []
+    for parallel in (False, True):
+        layer = BatchNorm(3)
+        network = Network([layer], "squared_error", np.float64)
+        network.initialize("zeros", np.random.default_rng(0))
+        layer.needs_input_grad = True
+        with kernel_threads() if parallel else np.errstate():
+            y = layer.forward(x, ctx)
+            dx = layer.backward(np.ones_like(y) * np.arange(3))
+            y_predict = layer.forward(x, ForwardContext())
+        results.append((y, dx, network.grad.copy(), y_predict))
+    for serial, parallel in zip(*results):
+        assert_allclose(serial, parallel, rtol=1e-12, atol=1e-12)

@@ -7,7 +7,7 @@ callers. Weights are a matrix (KH * KW * C, F) with rows ordered (kh, kw, c).
 import numpy as np
 
 from . import _cpu_augment, _cpu_conv, _cpu_direct, _cpu_norm, _cpu_pool
-from ._threads import kernel_threads
+from ._threads import kernel_threads, numba_owns_cores
 
 
 DIRECT_MAX_FILTERS = 16
@@ -136,17 +136,17 @@ def shift_flip(x, keys, stream, max_shift_hw, flip):
 
 def batch_norm_training(rows, fraction, positions, gamma, beta, eps, out, x_hat):
     """Batch norm of (rows, channels) with weighted batch statistics; fills ``out`` and
-    ``x_hat``, returns (mean, var, inv_std) in float64."""
-    with kernel_threads():
-        return _cpu_norm.batch_norm_forward(rows, fraction, positions, gamma, beta, eps, out, x_hat)
+    ``x_hat``, returns (mean, var, inv_std) in float64. Parallel only inside
+    :func:`kernel_threads` (see :mod:`skdeep.ops._cpu_norm`)."""
+    kernel = _cpu_norm.batch_norm_forward if numba_owns_cores() else _cpu_norm.batch_norm_forward_serial
+    return kernel(rows, fraction, positions, gamma, beta, eps, out, x_hat)
 
 
 def batch_norm_gradient(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
-    with kernel_threads():
-        _cpu_norm.batch_norm_backward(dy, x_hat, fraction, positions, gamma, inv_std, dx,
-                                      dgamma, dbeta)
+    kernel = _cpu_norm.batch_norm_backward if numba_owns_cores() else _cpu_norm.batch_norm_backward_serial
+    kernel(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta)
 
 
 def batch_norm_inference(rows, scale, shift, out):
-    with kernel_threads():
-        _cpu_norm.scale_shift(rows, scale, shift, out)
+    kernel = _cpu_norm.scale_shift if numba_owns_cores() else _cpu_norm.scale_shift_serial
+    kernel(rows, scale, shift, out)

@@ -1,5 +1,10 @@
 """Batch normalization on the CPU: Numba kernels over rows of a (rows, channels) array.
 
+Each kernel comes twice, from one inlined body: a parallel version (``prange`` loops) for
+when Numba owns the cores (inside :func:`skdeep.ops._threads.kernel_threads`, as during a
+CNN fit) and a serial one for when BLAS does (an MLP fit, whose matrix products use every
+core; running a parallel region between them made MLP fits with batch norm 25x slower).
+
 Rows are samples (dense layers) or the pixels of channels-last feature maps: row ``r``
 belongs to sample ``r // positions`` and carries that sample's weight ``fraction[n] /
 positions``. Reductions over rows sum fixed blocks of rows in parallel (float64 partial
@@ -12,9 +17,8 @@ from numba import njit, prange
 _BLOCK_ROWS = 2048
 
 
-@njit(cache=True, parallel=True)
-def batch_norm_forward(x, fraction, positions, gamma, beta, eps, out, x_hat):
-    """Normalize with weighted batch statistics; returns (mean, var, inv_std), float64."""
+@njit(inline="always")
+def _forward(x, fraction, positions, gamma, beta, eps, out, x_hat):
     n_rows, channels = x.shape
     n_blocks = (n_rows + _BLOCK_ROWS - 1) // _BLOCK_ROWS
     # One pass over x: weighted sums of d = x - shift and d^2 in float64, shifted by the
@@ -44,9 +48,8 @@ def batch_norm_forward(x, fraction, positions, gamma, beta, eps, out, x_hat):
     return mean, var, inv_std
 
 
-@njit(cache=True, parallel=True)
-def batch_norm_backward(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
-    """Fill ``dgamma``, ``dbeta`` and ``dx`` (the gradient through the batch statistics)."""
+@njit(inline="always")
+def _backward(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
     n_rows, channels = dy.shape
     n_blocks = (n_rows + _BLOCK_ROWS - 1) // _BLOCK_ROWS
     sums = np.zeros((n_blocks, 2, channels))
@@ -70,9 +73,41 @@ def batch_norm_backward(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgam
                         - w * (sum_dx_hat[c] + x_hat[r, c] * sum_dx_hat_x_hat[c])) * inv[c]
 
 
-@njit(cache=True, parallel=True)
-def scale_shift(x, scale, shift, out):
-    """``out = x * scale + shift`` per channel (batch norm at predict time)."""
+@njit(inline="always")
+def _scale_shift(x, scale, shift, out):
     for r in prange(x.shape[0]):
         for c in range(x.shape[1]):
             out[r, c] = x[r, c] * scale[c] + shift[c]
+
+
+@njit(cache=True, parallel=True)
+def batch_norm_forward(x, fraction, positions, gamma, beta, eps, out, x_hat):
+    """Normalize with weighted batch statistics; returns (mean, var, inv_std), float64."""
+    return _forward(x, fraction, positions, gamma, beta, eps, out, x_hat)
+
+
+@njit(cache=True)
+def batch_norm_forward_serial(x, fraction, positions, gamma, beta, eps, out, x_hat):
+    return _forward(x, fraction, positions, gamma, beta, eps, out, x_hat)
+
+
+@njit(cache=True, parallel=True)
+def batch_norm_backward(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
+    """Fill ``dgamma``, ``dbeta`` and ``dx`` (the gradient through the batch statistics)."""
+    _backward(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta)
+
+
+@njit(cache=True)
+def batch_norm_backward_serial(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
+    _backward(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta)
+
+
+@njit(cache=True, parallel=True)
+def scale_shift(x, scale, shift, out):
+    """``out = x * scale + shift`` per channel (batch norm at predict time)."""
+    _scale_shift(x, scale, shift, out)
+
+
+@njit(cache=True)
+def scale_shift_serial(x, scale, shift, out):
+    _scale_shift(x, scale, shift, out)

@@ -33,3 +33,8 @@ def kernel_threads():
 
 
 _state = threading.local()
+
+
+def numba_owns_cores():
+    """True inside :func:`kernel_threads`: parallel Numba kernels are welcome there."""
+    return bool(getattr(_state, "depth", 0))
