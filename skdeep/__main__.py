@@ -70,7 +70,8 @@ def _cnn_demo(X_train, X_test, y_train, y_test, epochs):
     cnn = CNNClassifier(input_shape=(1, 8, 8), filters=(16, 32), batch_size=32,
                         max_iter=epochs, random_state=0)
     print(f"\nCNNClassifier on the same digits as 8x8 images: conv 16 - max pool - conv 32 - "
-          f"max pool - dense 100, {epochs} epochs")
+          f"max pool - dense 100, {epochs} epochs\n(the first run on a machine compiles the Numba "
+          f"kernels, about half a minute; later runs load them from the disk cache)")
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
