@@ -13,14 +13,14 @@ in bounds, wide enough for whole pixel tiles. Weights are packed per block of
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import carray, njit, prange
 
-from numba import carray
-
-from ._stack import _stack_pointer
+from ._stack import stack_pointer
 
 TILE_PIXELS = 4
 TILE_CHANNELS = 16
+# The kernels below spell these out as literals (4, 16 and 64 = 4 x 16): the stack tile
+# needs a literal size and LLVM fully unrolls only constant trip counts. Change together.
 
 
 def pack_weights(wmat):
@@ -90,7 +90,7 @@ def conv2d_forward(canvas, wpack, bias, stride_h, stride_w, kernel_h, kernel_w, 
     for job in prange(n_images * out_h):
         n = job // out_h
         oh = job - n * out_h
-        acc = carray(_stack_pointer(64, canvas.dtype), (64,))
+        acc = carray(stack_pointer(64, canvas.dtype), (64,))
         for fb in range(n_blocks):
             wbase = fb * kernel_h * kernel_w * channels * 16
             for ow0 in range(0, out_w, 4):

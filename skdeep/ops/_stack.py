@@ -7,13 +7,15 @@ vectorizer packs into SIMD registers. That is how the direct convolution kernels
 tile of accumulators in registers.
 """
 
-from numba import carray, njit, types
+from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
 
 @intrinsic
-def _stack_pointer(typingctx, size, dtype):
+def stack_pointer(typingctx, size, dtype):
+    """Pointer to ``size`` (an int literal) uninitialized values of ``dtype`` on the stack;
+    wrap it with ``numba.carray(pointer, (size,))``."""
     if not isinstance(size, types.IntegerLiteral):
         return None
     count = size.literal_value
@@ -23,8 +25,3 @@ def _stack_pointer(typingctx, size, dtype):
 
     return types.CPointer(dtype.dtype)(size, dtype), codegen
 
-
-@njit(inline="always")
-def stack_array(size, dtype):
-    """A 1-D array of ``size`` (an int literal) elements on the stack, uninitialized."""
-    return carray(_stack_pointer(size, dtype), (size,))
