@@ -95,6 +95,28 @@ def test_both_cpu_conv_kernels_match_reference(case, dtype, method):
     _assert_close(y.transpose(0, 3, 1, 2), expected, dtype)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n, h, w_, f, kh, kw, padding", [
+    (3, 7, 6, 4, 3, 3, "same"), (2, 8, 8, 6, 5, 5, 2), (20, 5, 9, 3, 2, 3, "valid"),
+    (2, 1, 13, 3, 1, 5, "same"),
+])
+def test_single_channel_weight_gradient_matches_reference(n, h, w_, f, kh, kw, padding, dtype):
+    # The first layer on one-channel images has its own weight-gradient kernel.
+    from skdeep.ops import _cpu
+    from skdeep.ops._shapes import conv_geometry
+
+    x, w = _data((n, 1, h, w_), dtype, 0), _data((f, 1, kh, kw), dtype, 1)
+    dy = _data(ops.conv2d(x, w, padding=padding).shape, dtype, 3)
+    geometry = conv_geometry((h, w_), (kh, kw), (1, 1), padding)
+    wmat = np.ascontiguousarray(w.transpose(2, 3, 1, 0)).reshape(-1, f)
+    _, dwmat, db = _cpu.conv2d_backward(
+        np.ascontiguousarray(dy.transpose(0, 2, 3, 1)), np.ascontiguousarray(x.transpose(0, 2, 3, 1)),
+        wmat, (kh, kw), (1, 1), geometry, need_dx=False, method="single_channel")
+    _, dw_ref, db_ref = ref.conv2d_backward(*(a.astype(np.float64) for a in (dy, x, w)), 1, padding)
+    _assert_close(np.ascontiguousarray(dwmat.reshape(kh, kw, 1, f).transpose(3, 2, 0, 1)), dw_ref, dtype)
+    _assert_close(db, db_ref, dtype)
+
+
 def test_conv2d_large_batch_runs_in_several_chunks():
     # Enough images that the kernel splits the batch into chunks run in parallel.
     x, w = _data((64, 8, 12, 12), np.float64, 0), _data((16, 8, 3, 3), np.float64, 1)

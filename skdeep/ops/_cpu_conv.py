@@ -153,3 +153,47 @@ def conv2d_backward(dy, x, wmat, stride_h, stride_w, pad_top, pad_left, kernel_h
     for i in range(1, n_chunks):
         dwmat += partial_w[i]
         dbias += partial_b[i]
+
+
+@njit(cache=True, parallel=True)
+def conv2d_weight_grad_single_channel(x, dy, pad_top, pad_left, kernel_h, kernel_w, chunk,
+                                      dwmat, dbias):
+    """Weight and bias gradients of a stride-1 convolution of one-channel images.
+
+    The unfolded matrix is built transposed, (KH * KW, positions): each row is a shifted
+    copy of the image, written in runs of a whole output row instead of ``kernel_w``
+    values, and the GEMM then reduces over the long axis. About 2x the general kernel for
+    a first layer on grey images (measured).
+    """
+    n_images, height, width = x.shape[0], x.shape[1], x.shape[2]
+    out_h, out_w, n_filters = dy.shape[1], dy.shape[2], dy.shape[3]
+    rows, cols = out_h + kernel_h - 1, out_w + kernel_w - 1
+    n_chunks = (n_images + chunk - 1) // chunk
+    partial_w = np.empty((n_chunks, kernel_h * kernel_w, n_filters), dtype=x.dtype)
+    partial_b = np.zeros((n_chunks, n_filters), dtype=x.dtype)
+    dy_rows = dy.reshape(n_images * out_h * out_w, n_filters)
+    for i in prange(n_chunks):
+        n0 = i * chunk
+        n1 = min(n_images, n0 + chunk)
+        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left)
+        positions = (n1 - n0) * out_h * out_w
+        col_t = np.empty((kernel_h * kernel_w, positions), dtype=x.dtype)
+        for kh in range(kernel_h):
+            for kw in range(kernel_w):
+                k = kh * kernel_w + kw
+                q = 0
+                for j in range(n1 - n0):
+                    for oh in range(out_h):
+                        for ow in range(out_w):
+                            col_t[k, q + ow] = canvas[j, oh + kh, ow + kw, 0]
+                        q += out_w
+        grad_rows = dy_rows[n0 * out_h * out_w:n1 * out_h * out_w]
+        partial_w[i] = np.dot(col_t, grad_rows)
+        for r in range(positions):
+            for f in range(n_filters):
+                partial_b[i, f] += grad_rows[r, f]
+    dwmat[...] = partial_w[0]
+    dbias[...] = partial_b[0]
+    for i in range(1, n_chunks):
+        dwmat += partial_w[i]
+        dbias += partial_b[i]
