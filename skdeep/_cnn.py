@@ -136,15 +136,17 @@ _CLASS_DOC = """Convolutional neural network {kind}.
 
     Conv blocks (``Conv2D -> [BatchNorm] -> activation -> [+ shortcut] -> [pooling] ->
     [SpatialDropout]``, one per entry of ``filters``), then the dense head of
-    ``hidden_layer_sizes`` and a linear output layer{output}. Training runs in X's dtype
-    when it is float32, else float64; convolutions and pooling run in Numba kernels.
+    ``hidden_layer_sizes`` and a linear output layer{output}.
+
+    Training runs in X's dtype when it is float32, else float64; convolutions and pooling
+    run in Numba kernels (:mod:`skdeep.ops`).
 """
 
 
 class CNNClassifier(_CNNLayers, NetworkClassifier):
     __doc__ = (
-        _CLASS_DOC.format(kind="classifier", output=" trained with cross-entropy (softmax for "
-                          "multiclass, sigmoid for binary and multilabel targets)")
+        _CLASS_DOC.format(kind="classifier", output=",\n    trained with cross-entropy (softmax "
+                          "for multiclass, sigmoid for binary and\n    multilabel targets)")
         + parameters_doc(CLASSIFIER_LOSS_DOC, CNN_PARAMETERS_DOC)
         + ATTRIBUTES_DOC
         + """    classes_ : ndarray of shape (n_classes,)
