@@ -212,6 +212,7 @@ class BaseNetwork(BaseEstimator):
         if early_stopping:
             (X, Y, weights), validation = self._split_validation(X, Y, y, weights)
         keys = row_keys(X, self._seed) if self._uses_row_keys() else None
+        X = self._network_input(X)  # once per fit, not once per batch and epoch
         batch_size = self._resolve_batch_size(len(X))
         schedule = SCHEDULES[self.lr_schedule]
         n_epochs = 1 if incremental else self.max_iter
@@ -277,8 +278,7 @@ class BaseNetwork(BaseEstimator):
                 row_keys=None if keys is None else keys[batch],
                 seed=self._seed, epoch=self.n_iter_, step=self._n_steps,
             )
-            inputs = self._network_input(X[batch])
-            value = network.loss_and_gradient(inputs, Y[batch], fraction, ctx)
+            value = network.loss_and_gradient(X[batch], Y[batch], fraction, ctx)
             value += self._apply_penalty(network)
             if not np.isfinite(value):
                 raise DivergenceError(

@@ -23,8 +23,12 @@ class Dropout(Layer):
             self._mask = None
             return x
         stream = stream_key(ctx.seed, ctx.epoch, self.layer_id)
-        self._mask = keep_mask(ctx.row_keys, stream, self.rate, x.shape, x.dtype)
+        self._mask = keep_mask(ctx.row_keys, stream, self.rate, self._mask_shape(x), x.dtype)
         return x * self._mask
+
+    def _mask_shape(self, x):
+        """Shape of the mask, broadcast against ``x``: one entry per unit."""
+        return x.shape
 
     def backward(self, dy):
         return dy if self._mask is None else dy * self._mask
