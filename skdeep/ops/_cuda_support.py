@@ -1,0 +1,59 @@
+"""What every CUDA kernel module needs: the availability check, launch shapes, arrays.
+
+``numba.cuda`` is imported on first use, not when skdeep is imported: a CPU-only fit never
+pays for it. Under ``NUMBA_ENABLE_CUDASIM=1`` Numba's simulator stands in for a GPU (one
+Python thread per GPU thread), which is how the test suite runs these kernels without one.
+"""
+
+import functools
+import os
+
+@functools.cache
+def cuda_module():
+    """``numba.cuda``, or None when numba-cuda is not installed."""
+    try:
+        from numba import cuda
+    except ImportError:  # pragma: no cover - numba-cuda is a core dependency
+        return None
+    return cuda
+
+
+def simulated():
+    """Whether Numba's CUDA simulator stands in for the GPU."""
+    return os.environ.get("NUMBA_ENABLE_CUDASIM", "0") not in ("", "0")
+
+
+@functools.cache
+def _cuda_usable():
+    cuda = cuda_module()
+    if cuda is None:
+        return False
+    try:
+        return bool(cuda.is_available())
+    except Exception:  # a broken driver is "no GPU", not a crash at fit time
+        return False
+
+
+def cuda_available():
+    """Whether CUDA kernels can run here (a GPU, or the simulator)."""
+    return _cuda_usable()
+
+
+def require_cuda(owner):
+    """Raise the error of ``device="cuda"`` on a machine without a usable GPU."""
+    if not cuda_available():
+        raise ValueError(
+            f"{owner}: device='cuda' needs an NVIDIA GPU with a working CUDA driver and "
+            "numba-cuda, and none is visible here. Use device='cpu', or device='auto' to "
+            "use a GPU only when one is visible."
+        )
+
+
+def is_device_array(a):
+    """Whether ``a`` is a Numba CUDA device array (or the simulator's stand-in)."""
+    return hasattr(a, "copy_to_host")
+
+
+def gpu_visible():
+    """Whether a real GPU is visible (the simulator does not count): ``device="auto"``."""
+    return cuda_available() and not simulated()
