@@ -18,13 +18,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._constraints import SHARED_PARAMETER_CONSTRAINTS
+from .backends import CPU, fit_backend, predict_backend
 from ._convergence import ConvergenceMonitor
 from .nn import ForwardContext, Network
 from .nn.initializers import resolve_initializer
 from .nn.layers import Dense
 from .nn.masks import row_keys
 from .nn.optimizers import make_optimizer
-from .nn.regularization import add_penalty_gradient, clip_gradient, penalty_value
 from .nn.schedules import SCHEDULES
 
 AUTO_BATCH_SIZE = 200
@@ -52,7 +52,7 @@ class BaseNetwork(BaseEstimator):
         return X
 
     def _compute_context(self):
-        """Context manager around training and prediction (thread limits of kernels)."""
+        """Context manager around training and prediction on the CPU (thread limits)."""
         return contextlib.nullcontext()
 
     def _build_layers(self, n_features, n_outputs):
@@ -123,10 +123,17 @@ class BaseNetwork(BaseEstimator):
             )
 
         saved = self._network.snapshot() if continuing else None
+        backend = fit_backend(self.device, type(self).__name__)
         try:
             # Overflow on the way to a non-finite loss is reported as a DivergenceError.
             with np.errstate(over="ignore", invalid="ignore"), self._compute_context():
-                self._train(X, Y.astype(X.dtype, copy=False), y, weights, incremental)
+                self._network.to_backend(backend)
+                self._optimizer.to_backend(backend)
+                try:
+                    self._train(X, Y.astype(X.dtype, copy=False), y, weights, incremental)
+                finally:  # a fitted model holds NumPy arrays, whatever it trained on
+                    self._network.to_backend(CPU)
+                    self._optimizer.to_backend(CPU)
         except DivergenceError:
             if saved is None:
                 del self._network
@@ -142,11 +149,6 @@ class BaseNetwork(BaseEstimator):
                 f"Received: clip_norm={self.clip_norm}, clip_value={self.clip_value}."
             )
         self._hidden_sizes()
-        if self.device == "cuda":
-            raise ValueError(
-                "device='cuda' is not available yet in this version of skdeep: "
-                "use device='cpu' or 'auto'."
-            )
 
     def _hidden_sizes(self):
         """``hidden_layer_sizes`` as a tuple of ints (an int means one layer)."""
@@ -211,8 +213,11 @@ class BaseNetwork(BaseEstimator):
         validation = None
         if early_stopping:
             (X, Y, weights), validation = self._split_validation(X, Y, y, weights)
+        backend = self._network.backend
         keys = row_keys(X, self._seed) if self._uses_row_keys() else None
-        X = self._network_input(X)  # once per fit, not once per batch and epoch
+        keys = None if keys is None else backend.asarray(keys)
+        # Converted (and uploaded to a GPU) once per fit, not once per batch and epoch.
+        X, Y = backend.asarray(self._network_input(X)), backend.asarray(Y)
         batch_size = self._resolve_batch_size(len(X))
         schedule = SCHEDULES[self.lr_schedule]
         n_epochs = 1 if incremental else self.max_iter
@@ -242,6 +247,7 @@ class BaseNetwork(BaseEstimator):
         self._network.release_caches()
         if early_stopping and monitor.best_snapshot is not None:
             self._network.restore(monitor.best_snapshot)
+            monitor.best_snapshot = None
         if not self._network.is_finite():
             raise DivergenceError(
                 f"The weights of {type(self).__name__} became NaN or infinite. "
@@ -262,44 +268,52 @@ class BaseNetwork(BaseEstimator):
     def _run_epoch(self, X, Y, weights, keys, batch_size, lr):
         """One pass over the data; returns the epoch's mean training loss."""
         n = len(X)
+        network = self._network
+        backend = network.backend
         if self.shuffle:
             order = self._rng.permutation(n)
-            X, Y = X[order], Y[order]
+            X, Y = backend.take_rows(X, order), backend.take_rows(Y, order)
             weights = None if weights is None else weights[order]
-            keys = None if keys is None else keys[order]
-        network, total, total_weight = self._network, 0.0, 0.0
-        for start in range(0, n, batch_size):
-            batch = slice(start, start + batch_size)
-            fraction, batch_weight = _batch_fraction(weights, batch, n, X.dtype)
+            keys = None if keys is None else backend.take_rows(keys, order)
+        fractions, batch_weights = _epoch_fractions(weights, n, batch_size, X.dtype)
+        fractions = None if fractions is None else backend.asarray(fractions)  # once per epoch
+        total = backend.loss_total()
+        for start, batch_weight in zip(range(0, n, batch_size), batch_weights):
             if batch_weight == 0:
                 continue
+            batch = slice(start, start + batch_size)
+            fraction = None if fractions is None else fractions[batch]
             ctx = ForwardContext(
                 training=True, sample_fraction=fraction,
                 row_keys=None if keys is None else keys[batch],
                 seed=self._seed, epoch=self.n_iter_, step=self._n_steps,
             )
             value = network.loss_and_gradient(X[batch], Y[batch], fraction, ctx)
-            value += self._apply_penalty(network)
-            if not np.isfinite(value):
-                raise DivergenceError(
-                    f"The training loss became {value} at epoch {self.n_iter_ + 1}: "
-                    f"{type(self).__name__} diverged. Scale the inputs (e.g. with "
-                    f"StandardScaler) or use a smaller learning_rate (now {self.learning_rate})."
-                )
-            clip_gradient(network.grad, self.clip_norm, self.clip_value)
+            # On a GPU the value stays there (None here) and is read once per epoch.
+            value = total.add(batch_weight, value, self._apply_penalty(network))
+            if value is not None and not np.isfinite(value):
+                self._raise_divergence(value)
+            backend.clip_gradient(network.grad, self.clip_norm, self.clip_value)
             self._optimizer.step(network.theta, network.grad, lr)
             self._n_steps += 1
-            total += value * batch_weight
-            total_weight += batch_weight
-        return total / total_weight
+        mean = total.mean()
+        if not np.isfinite(mean):
+            self._raise_divergence(mean)
+        return mean
+
+    def _raise_divergence(self, value):
+        raise DivergenceError(
+            f"The training loss became {value} at epoch {self.n_iter_ + 1}: "
+            f"{type(self).__name__} diverged. Scale the inputs (e.g. with "
+            f"StandardScaler) or use a smaller learning_rate (now {self.learning_rate})."
+        )
 
     def _apply_penalty(self, network):
         if not (self.l1 or self.l2):
             return 0.0
-        weights = network.theta[: network.n_decay]
         l2 = 0.0 if self.optimizer == "adamw" else self.l2
-        add_penalty_gradient(weights, network.grad[: network.n_decay], self.l1, l2)
-        return penalty_value(weights, self.l1, l2)
+        return network.backend.add_penalty(network.theta[: network.n_decay],
+                                           network.grad[: network.n_decay], self.l1, l2)
 
     def _score_validation(self, validation):
         X_val, y_val, w_val = validation
@@ -327,9 +341,19 @@ class BaseNetwork(BaseEstimator):
         self._check_input_shape(X, reset=False)
         X = X.astype(self._network.dtype, copy=False)
         chunk = self._predict_chunk or max(len(X), 1)
+        network = self._network
+        # While training (validation scores) the network is on its fit's device already.
+        on_cpu = network.backend is CPU
+        backend = predict_backend(self.device) if on_cpu else network.backend
         with self._compute_context():
-            parts = [self._network.predict(self._network_input(X[start:start + chunk]))
-                     for start in range(0, len(X), chunk)]
+            network.to_backend(backend)
+            try:
+                parts = [backend.to_numpy(network.predict(
+                    backend.asarray(self._network_input(X[start:start + chunk]))))
+                    for start in range(0, len(X), chunk)]
+            finally:
+                if on_cpu:
+                    network.to_backend(CPU)
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
@@ -337,13 +361,18 @@ def _take(array, index):
     return None if array is None else array[index]
 
 
-def _batch_fraction(weights, batch, n, dtype):
-    """Each sample's share of the batch loss, and the batch's total weight."""
+def _epoch_fractions(weights, n, batch_size, dtype):
+    """Each sample's share of its batch's loss (None: equal shares), and each batch's
+    total weight, for the batches ``[start, start + batch_size)`` of one epoch."""
+    starts = range(0, n, batch_size)
     if weights is None:
-        size = len(range(*batch.indices(n)))
-        return None, float(size)
-    w = weights[batch]
-    total = float(w.sum())
-    if total == 0:
-        return None, 0.0
-    return (w / total).astype(dtype), total
+        return None, [float(min(batch_size, n - start)) for start in starts]
+    fractions = np.zeros(n, dtype=dtype)
+    totals = []
+    for start in starts:
+        w = weights[start:start + batch_size]
+        total = float(w.sum())
+        totals.append(total)
+        if total > 0:
+            fractions[start:start + batch_size] = w / total
+    return fractions, totals

@@ -2,9 +2,9 @@
 
 import numpy as np
 
+from ..backends.cpu import CPU
 from .context import INFERENCE
 from .initializers import INITIALIZERS
-from .losses import LOSSES
 
 
 class Network:
@@ -22,7 +22,12 @@ class Network:
         Key of :data:`skdeep.nn.losses.LOSSES`.
     dtype : numpy dtype
         float32 or float64.
+
+    The arrays live on ``backend`` (the CPU unless :meth:`to_backend` moved them); a
+    pickled network always holds NumPy arrays.
     """
+
+    backend = CPU
 
     def __init__(self, layers, loss, dtype):
         self.layers = layers
@@ -49,15 +54,39 @@ class Network:
             setattr(layer, "d" + spec.name, self.grad[offset : offset + size].reshape(spec.shape))
             offset += size
 
+    def to_backend(self, backend):
+        """Move the parameters and running statistics to ``backend`` (a copy); returns self.
+
+        Every layer then computes with ``backend``; moving to the backend the network is
+        on does nothing.
+        """
+        if backend is self.backend:
+            return self
+        old = self.backend
+        self.theta = backend.asarray(old.to_numpy(self.theta))
+        self.grad = backend.zeros(self.theta.shape, self.dtype)
+        for layer in self.layers:
+            layer.release_caches()
+            for name in layer.buffers:
+                value = getattr(layer, name)
+                if value is not None:
+                    setattr(layer, name, backend.asarray(old.to_numpy(value)))
+            layer.backend = backend
+        self.backend = backend
+        self._bind()
+        return self
+
     def __getstate__(self):
         state = self.__dict__.copy()
+        state.pop("backend", None)
+        state["theta"] = self.backend.to_numpy(self.theta)
         state["grad"] = None  # recreated (zeros) when loaded
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self.grad = np.zeros_like(self.theta)
-        self._bind()
+        self._bind()  # layers pickle without their backend: they load on the CPU
 
     def release_caches(self):
         """Free the activations every layer kept from the last training batch."""
@@ -88,37 +117,38 @@ class Network:
                 break
 
     def loss_and_gradient(self, x, y, sample_fraction, ctx):
-        """Forward, loss, backward: returns the data loss and leaves its gradient in ``grad``."""
+        """Forward, loss, backward: returns the data loss (a float on the CPU, a one-element
+        device array on a GPU) and leaves its gradient in ``grad``."""
+        backend = self.backend
         raw = self.forward(x, ctx)
-        value_and_gradient, _ = LOSSES[self.loss]
         p = sample_fraction
         if p is None:
-            p = np.full(len(x), 1.0 / len(x), dtype=self.dtype)
-        value, d_raw = value_and_gradient(raw, y, p)
-        self.backward(d_raw.astype(self.dtype, copy=False))
+            p = backend.uniform_fraction(len(x), self.dtype)
+        value, d_raw = backend.loss_and_gradient(self.loss, raw, y, p)
+        self.backward(d_raw)
         return value
 
     def predict(self, x):
         """The loss's link applied to the raw output: probabilities or values."""
-        _, link = LOSSES[self.loss]
-        return link(self.forward(x, INFERENCE))
+        return self.backend.link(self.loss, self.forward(x, INFERENCE))
 
     def snapshot(self):
         """Copies of the parameters and of every layer's running statistics."""
+        copy = self.backend.copy
         buffers = [
-            {name: getattr(layer, name).copy() for name in layer.buffers
+            {name: copy(getattr(layer, name)) for name in layer.buffers
              if getattr(layer, name) is not None}
             for layer in self.layers
         ]
-        return self.theta.copy(), buffers
+        return copy(self.theta), buffers
 
     def restore(self, snapshot):
-        """Put back what :meth:`snapshot` returned."""
+        """Put back what :meth:`snapshot` returned (on the same backend)."""
         theta, buffers = snapshot
-        self.theta[...] = theta
+        self.backend.copy_into(self.theta, theta)
         for layer, saved in zip(self.layers, buffers):
             for name, value in saved.items():
-                setattr(layer, name, value.copy())
+                setattr(layer, name, self.backend.copy(value))
 
     def is_finite(self):
-        return bool(np.isfinite(self.theta).all())
+        return self.backend.is_finite(self.theta)

@@ -175,7 +175,7 @@ def _outputs(x, out_hw, dtype=None):
 
 
 def max_pool2d(x, pool, stride, out_hw):
-    out, index = _outputs(x, out_hw), _outputs(x, out_hw, "int64")
+    out, index = _outputs(x, out_hw), _outputs(x, out_hw, "int32")
     launch(_max_forward, out.size)(x, *pool, *stride, out, index)
     return out, index
 
@@ -199,7 +199,7 @@ def avg_pool2d_backward(dy, pool, stride, x_shape):
 
 
 def stochastic_pool2d_sample(x, keys, stream, pool, stride, out_hw):
-    out, index = _outputs(x, out_hw), _outputs(x, out_hw, "int64")
+    out, index = _outputs(x, out_hw), _outputs(x, out_hw, "int32")
     launch(_stochastic_sample, out.size)(x, keys, stream, *pool, *stride, out, index)
     return out, index
 

@@ -1,6 +1,5 @@
 """Element-wise activation layer."""
 
-from ..activations import ACTIVATIONS
 from .base import Layer
 
 
@@ -11,12 +10,10 @@ class Activation(Layer):
         self.name = name
 
     def forward(self, x, ctx):
-        forward, _ = ACTIVATIONS[self.name]
-        out = forward(x)
+        out = self.backend.activation(self.name, x)
         if ctx.training:
             self._z, self._a = x, out
         return out
 
     def backward(self, dy):
-        _, backward = ACTIVATIONS[self.name]
-        return backward(dy, self._z, self._a)
+        return self.backend.activation_backward(self.name, dy, self._z, self._a)

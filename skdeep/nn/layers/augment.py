@@ -1,8 +1,5 @@
 """Training-time data augmentation of image inputs."""
 
-import numpy as np
-
-from ...ops import _cpu
 from ..masks import stream_key
 from .base import Layer
 
@@ -36,8 +33,7 @@ class Augment(Layer):
         shift = MAX_SHIFT if "shift" in self.kind else 0
         max_shift = (min(shift, x.shape[1] - 1), min(shift, x.shape[2] - 1))
         stream = stream_key(ctx.seed, ctx.epoch, self.layer_id)
-        return _cpu.shift_flip(np.ascontiguousarray(x), ctx.row_keys, stream, max_shift,
-                               "flip" in self.kind)
+        return self.backend.shift_flip(x, ctx.row_keys, stream, max_shift, "flip" in self.kind)
 
     def backward(self, dy):
         return None

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from ...backends.cpu import CPU
+
 
 @dataclass(frozen=True)
 class ParamSpec:
@@ -37,6 +39,8 @@ class Layer:
     """
 
     needs_input_grad = True
+    backend = CPU
+    """Where the arrays live and the kernels run; the network sets it on every layer."""
     buffers = ()
     """Names of non-trained state (e.g. running statistics) saved with the weights."""
 
@@ -59,6 +63,7 @@ class Layer:
         # Parameter and gradient arrays are views into the network's flat buffers: the
         # network pickles the parameters once and binds the views again when loaded.
         # Training caches are not pickled.
+        # The backend is the network's to set (on loading: the CPU).
         bound = {spec.name for spec in self.param_specs()}
-        bound |= {"d" + name for name in bound}
+        bound |= {"d" + name for name in bound} | {"backend"}
         return {k: v for k, v in self.__dict__.items() if k not in bound and not k.startswith("_")}

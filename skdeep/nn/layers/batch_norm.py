@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from ...ops import _cpu
 from .base import Layer, ParamSpec
 
 
@@ -41,34 +40,26 @@ class BatchNorm(Layer):
         ]
 
     def forward(self, x, ctx):
+        backend = self.backend
         if self.running_mean is None:
-            self.running_mean = np.zeros(self.n_features, dtype=x.dtype)
-            self.running_var = np.ones(self.n_features, dtype=x.dtype)
-        rows = np.ascontiguousarray(x).reshape(-1, self.n_features)
-        out = np.empty_like(rows)
+            self.running_mean = backend.asarray(np.zeros(self.n_features, dtype=x.dtype))
+            self.running_var = backend.asarray(np.ones(self.n_features, dtype=x.dtype))
+        rows = x.reshape(-1, self.n_features)
         if not ctx.training:
-            inv_std = 1.0 / np.sqrt(self.running_var + self.eps)
-            scale = (self.gamma * inv_std).astype(x.dtype)
-            shift = (self.beta - self.running_mean * scale).astype(x.dtype)
-            _cpu.batch_norm_inference(rows, scale, shift, out)
+            out = backend.batch_norm_inference(rows, self.gamma, self.beta, self.running_mean,
+                                               self.running_var, self.eps)
             return out.reshape(x.shape)
         fraction = ctx.sample_fraction
         if fraction is None:
-            fraction = np.full(x.shape[0], 1.0 / x.shape[0])
-        fraction = np.asarray(fraction, dtype=np.float64)
+            fraction = backend.uniform_fraction(x.shape[0], np.float64)
         positions = rows.shape[0] // x.shape[0]
-        x_hat = np.empty_like(rows)
-        mean, var, inv_std = _cpu.batch_norm_training(rows, fraction, positions, self.gamma,
-                                                      self.beta, self.eps, out, x_hat)
-        self.running_mean += (self.momentum * (mean - self.running_mean)).astype(x.dtype)
-        self.running_var += (self.momentum * (var - self.running_var)).astype(x.dtype)
-        self._x_hat, self._inv_std = x_hat, inv_std
-        self._fraction, self._positions = fraction, positions
+        out, self._cache = backend.batch_norm_forward(
+            rows, fraction, positions, self.gamma, self.beta, self.eps, self.running_mean,
+            self.running_var, self.momentum)
         return out.reshape(x.shape)
 
     def backward(self, dy):
-        rows = np.ascontiguousarray(dy).reshape(-1, self.n_features)
-        dx = np.empty_like(rows)
-        _cpu.batch_norm_gradient(rows, self._x_hat, self._fraction, self._positions, self.gamma,
-                                 self._inv_std, dx, self.dgamma, self.dbeta)
+        rows = dy.reshape(-1, self.n_features)
+        dx = self.backend.batch_norm_backward(rows, self._cache, self.gamma, self.dgamma,
+                                              self.dbeta)
         return dx.reshape(dy.shape)

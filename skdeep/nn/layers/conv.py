@@ -1,8 +1,5 @@
 """2-D convolution layer over channels-last feature maps."""
 
-import numpy as np
-
-from ...ops import _cpu
 from ...ops._shapes import conv_geometry
 from .base import Layer, ParamSpec
 
@@ -52,12 +49,11 @@ class Conv2D(Layer):
         ]
 
     def forward(self, x, ctx):
-        x = np.ascontiguousarray(x)
         if ctx.training:
             self._x = x
-        return _cpu.conv2d(x, self.W, self.b, self.kernel, self.stride, self.geometry)
+        return self.backend.conv2d(x, self.W, self.b, self.kernel, self.stride, self.geometry)
 
     def backward(self, dy):
-        dx, _, _ = _cpu.conv2d_backward(dy, self._x, self.W, self.kernel, self.stride,
-                                        self.geometry, self.needs_input_grad, self.dW, self.db)
-        return dx
+        return self.backend.conv2d_backward(dy, self._x, self.W, self.kernel, self.stride,
+                                            self.geometry, self.needs_input_grad, self.dW,
+                                            self.db)

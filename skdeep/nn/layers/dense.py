@@ -1,8 +1,6 @@
 """Fully connected layer, with optional DropConnect."""
 
-import numpy as np
-
-from ..masks import keep_mask, stream_key
+from ..masks import stream_key
 from .base import Layer, ParamSpec
 
 
@@ -33,27 +31,24 @@ class Dense(Layer):
         ]
 
     def forward(self, x, ctx):
-        weights = self.W
+        backend, weights = self.backend, self.W
         if ctx.training:
             self._x = x
             self._mask = None
             if self.dropconnect > 0:
                 stream = stream_key(ctx.seed, ctx.step, self.layer_id)
                 one_row = (1, self.W.size)
-                self._mask = keep_mask(
-                    np.zeros(1, np.uint64), stream, self.dropconnect, one_row, self.W.dtype
+                self._mask = backend.keep_mask(
+                    None, stream, self.dropconnect, one_row, self.W.dtype
                 ).reshape(self.W.shape)
-                weights = self.W * self._mask
+                weights = backend.multiply(self.W, self._mask)
             self._used_weights = weights
-        out = x @ weights
-        out += self.b
-        return out
+        return backend.dense_forward(x, weights, self.b)
 
     def backward(self, dy):
-        np.dot(self._x.T, dy, out=self.dW)
+        backend = self.backend
+        dx = backend.dense_backward(self._x, dy, self._used_weights, self.dW, self.db,
+                                    self.needs_input_grad)
         if self._mask is not None:
-            self.dW *= self._mask
-        np.sum(dy, axis=0, out=self.db)
-        if self.needs_input_grad:
-            return dy @ self._used_weights.T
-        return None
+            backend.multiply_into(self.dW, self._mask)
+        return dx

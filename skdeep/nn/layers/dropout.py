@@ -1,6 +1,6 @@
 """Inverted dropout."""
 
-from ..masks import keep_mask, stream_key
+from ..masks import stream_key
 from .base import Layer
 
 
@@ -23,12 +23,13 @@ class Dropout(Layer):
             self._mask = None
             return x
         stream = stream_key(ctx.seed, ctx.epoch, self.layer_id)
-        self._mask = keep_mask(ctx.row_keys, stream, self.rate, self._mask_shape(x), x.dtype)
-        return x * self._mask
+        shape = self._mask_shape(x)
+        self._mask = self.backend.keep_mask(ctx.row_keys, stream, self.rate, shape, x.dtype)
+        return self.backend.multiply(x, self._mask)
 
     def _mask_shape(self, x):
         """Shape of the mask, broadcast against ``x``: one entry per unit."""
         return x.shape
 
     def backward(self, dy):
-        return dy if self._mask is None else dy * self._mask
+        return dy if self._mask is None else self.backend.multiply(dy, self._mask)

@@ -1,7 +1,5 @@
 """Maxout: the maximum over groups of linear pieces."""
 
-import numpy as np
-
 from .base import Layer
 
 
@@ -17,15 +15,11 @@ class Maxout(Layer):
         self.pieces = pieces
 
     def forward(self, x, ctx):
-        grouped = x.reshape(x.shape[:-1] + (-1, self.pieces))
-        winner = np.argmax(grouped, axis=-1)
-        out = np.take_along_axis(grouped, winner[..., None], axis=-1)[..., 0]
+        out, winner = self.backend.maxout(x, self.pieces)
         if ctx.training:
             self._winner = winner
             self._input_shape = x.shape
         return out
 
     def backward(self, dy):
-        dx = np.zeros(dy.shape + (self.pieces,), dtype=dy.dtype)
-        np.put_along_axis(dx, self._winner[..., None], dy[..., None], axis=-1)
-        return dx.reshape(self._input_shape)
+        return self.backend.maxout_backward(dy, self._winner, self.pieces, self._input_shape)

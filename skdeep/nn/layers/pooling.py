@@ -1,8 +1,5 @@
 """2-D pooling layers over channels-last feature maps: max, average, stochastic."""
 
-import numpy as np
-
-from ...ops import _cpu
 from ...ops._shapes import pool_geometry
 from ..masks import stream_key
 from .base import Layer
@@ -34,13 +31,14 @@ class MaxPool2D(Pool2D):
     """The maximum of each window; the gradient goes to the maximum's position."""
 
     def forward(self, x, ctx):
-        out, index = _cpu.max_pool2d(np.ascontiguousarray(x), self.pool, self.stride, self.out_hw)
+        out, index = self.backend.max_pool2d(x, self.pool, self.stride, self.out_hw)
         if ctx.training:
             self._index, self._x_shape = index, x.shape
         return out
 
     def backward(self, dy):
-        return _cpu.pool2d_backward_from_index(dy, self._index, self._x_shape, dy.dtype)
+        return self.backend.pool2d_backward_from_index(dy, self._index, self._x_shape,
+                                                       self.pool, self.stride)
 
 
 class AvgPool2D(Pool2D):
@@ -49,10 +47,10 @@ class AvgPool2D(Pool2D):
     def forward(self, x, ctx):
         if ctx.training:
             self._x_shape = x.shape
-        return _cpu.avg_pool2d(np.ascontiguousarray(x), self.pool, self.stride, self.out_hw)
+        return self.backend.avg_pool2d(x, self.pool, self.stride, self.out_hw)
 
     def backward(self, dy):
-        return _cpu.avg_pool2d_backward(dy, self.pool, self.stride, self._x_shape)
+        return self.backend.avg_pool2d_backward(dy, self.pool, self.stride, self._x_shape)
 
 
 class StochasticPool2D(Pool2D):
@@ -69,14 +67,15 @@ class StochasticPool2D(Pool2D):
         self.layer_id = layer_id
 
     def forward(self, x, ctx):
-        x = np.ascontiguousarray(x)
+        backend = self.backend
         if not ctx.training:
-            return _cpu.stochastic_pool2d_expectation(x, self.pool, self.stride, self.out_hw)
+            return backend.stochastic_pool2d_expectation(x, self.pool, self.stride, self.out_hw)
         stream = stream_key(ctx.seed, ctx.epoch, self.layer_id)
-        out, self._index = _cpu.stochastic_pool2d_sample(x, ctx.row_keys, stream, self.pool,
-                                                         self.stride, self.out_hw)
+        out, self._index = backend.stochastic_pool2d_sample(x, ctx.row_keys, stream, self.pool,
+                                                            self.stride, self.out_hw)
         self._x_shape = x.shape
         return out
 
     def backward(self, dy):
-        return _cpu.pool2d_backward_from_index(dy, self._index, self._x_shape, dy.dtype)
+        return self.backend.pool2d_backward_from_index(dy, self._index, self._x_shape,
+                                                       self.pool, self.stride)

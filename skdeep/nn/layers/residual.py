@@ -6,9 +6,6 @@ projection) to the block's output. In backward, the add sends the gradient both 
 and the fork sums what comes back through the block and through the shortcut.
 """
 
-import numpy as np
-
-from ...ops import _cpu
 from .base import Layer, ParamSpec
 
 
@@ -22,7 +19,7 @@ class ResidualFork(Layer):
     def backward(self, dy):
         if not self.needs_input_grad:
             return None
-        return dy + self._d_shortcut
+        return self.backend.add(dy, self._d_shortcut)
 
 
 class ResidualAdd(Layer):
@@ -62,29 +59,26 @@ class ResidualAdd(Layer):
     def _geometry(self):
         return self.out_shape[0], self.out_shape[1], -self.offset[0], -self.offset[1]
 
-    def _window(self):
-        (oh, ow), (sh, sw), (h0, w0) = self.out_shape[:2], self.stride, self.offset
-        return (slice(None), slice(h0, h0 + (oh - 1) * sh + 1, sh),
-                slice(w0, w0 + (ow - 1) * sw + 1, sw))
-
     def forward(self, x, ctx):
-        source = np.ascontiguousarray(self.fork._x)
+        backend, source = self.backend, self.fork._x
         if self.project:
-            shortcut = _cpu.conv2d(source, self.W, self.b, (1, 1), self.stride, self._geometry())
+            shortcut = backend.conv2d(source, self.W, self.b, (1, 1), self.stride,
+                                      self._geometry())
         else:
-            shortcut = source[self._window()]
-        return x + shortcut
+            shortcut = backend.strided_window(source, self.offset, self.stride,
+                                              self.out_shape[:2])
+        return backend.add(x, shortcut)
 
     def backward(self, dy):
-        source = self.fork._x
+        backend, source = self.backend, self.fork._x
         if self.project:
-            d_source, _, _ = _cpu.conv2d_backward(
-                dy, np.ascontiguousarray(source), self.W, (1, 1), self.stride, self._geometry(),
+            d_source = backend.conv2d_backward(
+                dy, source, self.W, (1, 1), self.stride, self._geometry(),
                 self.fork.needs_input_grad, self.dW, self.db,
             )
         elif self.fork.needs_input_grad:
-            d_source = np.zeros(source.shape, dtype=dy.dtype)
-            d_source[self._window()] = dy
+            d_source = backend.strided_window_backward(dy, source.shape, self.offset,
+                                                       self.stride)
         else:
             d_source = None
         self.fork._d_shortcut = d_source

@@ -1,0 +1,189 @@
+"""Batch normalization on the GPU over a (rows, channels) device array.
+
+The same statistics as :mod:`skdeep.ops._cpu_norm`: row ``r`` belongs to sample ``r //
+positions`` and weighs ``fraction[n] / positions``; sums are float64, shifted by the first
+row. Reductions run in two fixed stages (a grid of row slices writes partial sums, one
+thread per channel adds them in order), so results never depend on scheduling.
+"""
+
+import math
+
+import numpy as np
+from numba import cuda
+
+from ._cuda_arrays import empty, launch
+
+_CHANNELS = 32
+"""Channels per block (threadIdx.x) of the partial-sum kernels."""
+_LANES = 8
+"""Row lanes per block (threadIdx.y)."""
+_MAX_SLICES = 64
+
+
+def _slices(n_rows):
+    return int(max(1, min(_MAX_SLICES, n_rows // 256)))
+
+
+def _partial_launch(kernel, n_rows, channels, slices):
+    grid = (-(-channels // _CHANNELS), slices)
+    return kernel[grid, (_CHANNELS, _LANES)]
+
+
+@cuda.jit(device=True, inline=True)
+def _reduce_lanes(shared, c_local, lane, value):
+    shared[lane, c_local] = value
+    cuda.syncthreads()
+    total = 0.0
+    if lane == 0:
+        for k in range(_LANES):
+            total += shared[k, c_local]
+    cuda.syncthreads()
+    return total
+
+
+@cuda.jit
+def _forward_partials(x, fraction, positions, partial):
+    c_local, lane = cuda.threadIdx.x, cuda.threadIdx.y
+    c = cuda.blockIdx.x * _CHANNELS + c_local
+    n_rows, channels = x.shape
+    first = 0.0
+    second = 0.0
+    if c < channels:
+        shift = x[0, c]
+        step = cuda.gridDim.y * _LANES
+        for r in range(cuda.blockIdx.y * _LANES + lane, n_rows, step):
+            w = fraction[r // positions] / positions
+            d = x[r, c] - shift
+            first += w * d
+            second += w * d * d
+    shared = cuda.shared.array((_LANES, _CHANNELS), np.float64)
+    first = _reduce_lanes(shared, c_local, lane, first)
+    second = _reduce_lanes(shared, c_local, lane, second)
+    if lane == 0 and c < channels:
+        partial[cuda.blockIdx.y, 0, c] = first
+        partial[cuda.blockIdx.y, 1, c] = second
+
+
+@cuda.jit
+def _statistics(x, partial, eps, momentum, mean, inv_std, running_mean, running_var):
+    c = cuda.grid(1)
+    if c >= mean.size:
+        return
+    first = 0.0
+    second = 0.0
+    for s in range(partial.shape[0]):
+        first += partial[s, 0, c]
+        second += partial[s, 1, c]
+    m = x[0, c] + first
+    var = max(second - first * first, 0.0)
+    mean[c] = m
+    inv_std[c] = 1.0 / math.sqrt(var + eps)
+    running_mean[c] += momentum * (m - running_mean[c])
+    running_var[c] += momentum * (var - running_var[c])
+
+
+@cuda.jit
+def _normalize(x, mean, inv_std, gamma, beta, out, x_hat):
+    i = cuda.grid(1)
+    if i >= x.size:
+        return
+    channels = x.shape[1]
+    r = i // channels
+    c = i - r * channels
+    h = (x[r, c] - mean[c]) * inv_std[c]
+    x_hat[r, c] = h
+    out[r, c] = gamma[c] * x_hat[r, c] + beta[c]
+
+
+@cuda.jit
+def _backward_partials(dy, x_hat, partial):
+    c_local, lane = cuda.threadIdx.x, cuda.threadIdx.y
+    c = cuda.blockIdx.x * _CHANNELS + c_local
+    n_rows, channels = dy.shape
+    first = 0.0
+    second = 0.0
+    if c < channels:
+        step = cuda.gridDim.y * _LANES
+        for r in range(cuda.blockIdx.y * _LANES + lane, n_rows, step):
+            first += dy[r, c]
+            second += dy[r, c] * x_hat[r, c]
+    shared = cuda.shared.array((_LANES, _CHANNELS), np.float64)
+    first = _reduce_lanes(shared, c_local, lane, first)
+    second = _reduce_lanes(shared, c_local, lane, second)
+    if lane == 0 and c < channels:
+        partial[cuda.blockIdx.y, 0, c] = first
+        partial[cuda.blockIdx.y, 1, c] = second
+
+
+@cuda.jit
+def _gradient_totals(partial, gamma, dgamma, dbeta, totals):
+    c = cuda.grid(1)
+    if c >= gamma.size:
+        return
+    first = 0.0
+    second = 0.0
+    for s in range(partial.shape[0]):
+        first += partial[s, 0, c]
+        second += partial[s, 1, c]
+    dbeta[c] = first
+    dgamma[c] = second
+    totals[0, c] = gamma[c] * first
+    totals[1, c] = gamma[c] * second
+
+
+@cuda.jit
+def _input_gradient(dy, x_hat, fraction, positions, gamma, inv_std, totals, dx):
+    i = cuda.grid(1)
+    if i >= dy.size:
+        return
+    channels = dy.shape[1]
+    r = i // channels
+    c = i - r * channels
+    w = fraction[r // positions] / positions
+    dx[r, c] = (dy[r, c] * gamma[c] - w * (totals[0, c] + x_hat[r, c] * totals[1, c])) * inv_std[c]
+
+
+@cuda.jit
+def _inference(x, gamma, beta, running_mean, running_var, eps, out):
+    i = cuda.grid(1)
+    if i >= x.size:
+        return
+    channels = x.shape[1]
+    r = i // channels
+    c = i - r * channels
+    scale = gamma[c] / math.sqrt(running_var[c] + eps)
+    out[r, c] = (x[r, c] - running_mean[c]) * scale + beta[c]
+
+
+def forward(rows, fraction, positions, gamma, beta, eps, running_mean, running_var, momentum):
+    """Training-mode batch norm; updates the running averages; returns (out, cache)."""
+    n_rows, channels = rows.shape
+    slices = _slices(n_rows)
+    partial = empty((slices, 2, channels), np.float64)
+    _partial_launch(_forward_partials, n_rows, channels, slices)(rows, fraction, positions,
+                                                                 partial)
+    mean, inv_std = empty(channels, np.float64), empty(channels, np.float64)
+    launch(_statistics, channels)(rows, partial, eps, momentum, mean, inv_std, running_mean,
+                                  running_var)
+    out, x_hat = empty(rows.shape, rows.dtype), empty(rows.shape, rows.dtype)
+    launch(_normalize, rows.size)(rows, mean, inv_std, gamma, beta, out, x_hat)
+    return out, (x_hat, inv_std, fraction, positions)
+
+
+def backward(dy, cache, gamma, dgamma, dbeta):
+    x_hat, inv_std, fraction, positions = cache
+    n_rows, channels = dy.shape
+    slices = _slices(n_rows)
+    partial = empty((slices, 2, channels), np.float64)
+    _partial_launch(_backward_partials, n_rows, channels, slices)(dy, x_hat, partial)
+    totals = empty((2, channels), np.float64)
+    launch(_gradient_totals, channels)(partial, gamma, dgamma, dbeta, totals)
+    dx = empty(dy.shape, dy.dtype)
+    launch(_input_gradient, dy.size)(dy, x_hat, fraction, positions, gamma, inv_std, totals, dx)
+    return dx
+
+
+def inference(rows, gamma, beta, running_mean, running_var, eps):
+    out = empty(rows.shape, rows.dtype)
+    launch(_inference, rows.size)(rows, gamma, beta, running_mean, running_var, eps, out)
+    return out
