@@ -64,11 +64,6 @@ def test_parameter_errors_name_the_parameter_and_value(field, value):
         MLPClassifier(**{field: value}).fit(X, y_class)
 
 
-def test_cuda_device_raises_clearly_until_supported():
-    with pytest.raises(ValueError, match="device='cuda'"):
-        MLPClassifier(device="cuda").fit(X, y_class)
-
-
 def test_negative_sample_weight_is_rejected():
     with pytest.raises(ValueError, match="[Nn]egative"):
         MLPRegressor(max_iter=1).fit(X, y_reg, sample_weight=-np.ones(30))

@@ -6,13 +6,18 @@ work channels-last (:mod:`skdeep.ops._cpu`), which is what skdeep's layers call 
 
 Shapes: ``x`` (N, C, H, W), ``w`` (F, C, KH, KW), ``b`` (F,). ``padding`` is an int (both
 sides), ``"same"`` (``ceil(size / stride)`` outputs) or ``"valid"`` (no padding). Pooling
-has no padding; ``stride=None`` means ``pool_size``. ``device`` is ``"auto"`` or ``"cpu"``
-(``"cuda"`` is not available in this version).
+has no padding; ``stride=None`` means ``pool_size``.
+
+``device`` is ``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when a GPU is visible or when an
+input is already a CUDA device array, else the CPU). On CUDA the functions take NumPy
+arrays or Numba CUDA device arrays and return the same kind: NumPy in, NumPy out (copied
+to the GPU and back); device arrays in, device arrays out (no copy to the host).
 """
 
 import numpy as np
 
 from . import _cpu
+from ._cuda_support import gpu_visible, is_device_array, require_cuda
 from ._random import index_keys
 from ._shapes import conv_geometry, pair, pool_geometry
 
@@ -22,13 +27,26 @@ __all__ = [
 ]
 
 
-def _check_device(device):
-    if device in ("auto", "cpu"):
-        return
-    if device == "cuda":
-        raise ValueError("device='cuda' is not available in this version of skdeep.ops: "
-                         "use device='cpu' or 'auto'.")
+def _on_cuda(device, *arrays):
+    """Whether to run on the GPU (and import its kernels); checks ``device``."""
+    on_device = any(is_device_array(a) for a in arrays if a is not None)
+    if device == "cpu":
+        if on_device:
+            raise ValueError("device='cpu' was given CUDA device arrays: copy them to the "
+                             "host first, or use device='cuda' or 'auto'.")
+        return False
+    if device == "cuda" or device == "auto" and (on_device or gpu_visible()):
+        require_cuda("skdeep.ops")
+        return True
+    if device == "auto":
+        return False
     raise ValueError(f'device must be "auto", "cpu" or "cuda". Received: device={device!r}.')
+
+
+def _cuda():
+    from . import _cuda_nchw
+
+    return _cuda_nchw
 
 
 def _dtype(*arrays):
@@ -75,14 +93,15 @@ def conv2d(x, w, b=None, *, stride=1, padding=0, device="auto"):
     b : ndarray of shape (F,), default=None
     stride : int or (int, int), default=1
     padding : int, "same" or "valid", default=0
-    device : {"auto", "cpu"}, default="auto"
+    device : {"auto", "cpu", "cuda"}, default="auto"
 
     Returns
     -------
     y : ndarray of shape (N, F, OH, OW)
         ``OH = (H + 2 * padding - KH) // stride + 1`` for an int padding.
     """
-    _check_device(device)
+    if _on_cuda(device, x, w, b):
+        return _cuda().conv2d(x, w, b, stride, padding)
     dtype = _dtype(x, w, b)
     x_nhwc, wmat, kernel, stride, geometry = _conv_setup(x, w, stride, padding, dtype)
     bias = np.zeros(wmat.shape[1], dtype) if b is None else np.asarray(b, dtype=dtype)
@@ -105,7 +124,8 @@ def conv2d_backward(dy, x, w, *, stride=1, padding=0, device="auto"):
     dw : ndarray of shape (F, C, KH, KW)
     db : ndarray of shape (F,)
     """
-    _check_device(device)
+    if _on_cuda(device, dy, x, w):
+        return _cuda().conv2d_backward(dy, x, w, stride, padding)
     dtype = _dtype(dy, x, w)
     x_nhwc, wmat, kernel, stride, geometry = _conv_setup(x, w, stride, padding, dtype)
     dy_nhwc = _images(dy, "dy", dtype)
@@ -147,14 +167,16 @@ _POOL_DOC = """
 
 def max_pool2d(x, *, pool_size=2, stride=None, device="auto"):
     """Maximum of each window. x (N, C, H, W) -> (N, C, OH, OW)."""
-    _check_device(device)
+    if _on_cuda(device, x):
+        return _cuda().max_pool2d(x, pool_size, stride)
     x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, _dtype(x))
     return _to_nchw(_cpu.max_pool2d(x_nhwc, pool, stride, out_hw)[0])
 
 
 def max_pool2d_backward(dy, x, *, pool_size=2, stride=None, device="auto"):
     """Gradient of :func:`max_pool2d`: each window's gradient goes to its (first) maximum."""
-    _check_device(device)
+    if _on_cuda(device, dy, x):
+        return _cuda().max_pool2d_backward(dy, x, pool_size, stride)
     dtype = _dtype(dy, x)
     x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, dtype)
     dy_nhwc = _check_dy(dy, x_nhwc, out_hw, dtype)
@@ -164,21 +186,24 @@ def max_pool2d_backward(dy, x, *, pool_size=2, stride=None, device="auto"):
 
 def avg_pool2d(x, *, pool_size=2, stride=None, device="auto"):
     """Mean of each window. x (N, C, H, W) -> (N, C, OH, OW)."""
-    _check_device(device)
+    if _on_cuda(device, x):
+        return _cuda().avg_pool2d(x, pool_size, stride)
     x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, _dtype(x))
     return _to_nchw(_cpu.avg_pool2d(x_nhwc, pool, stride, out_hw))
 
 
 def avg_pool2d_backward(dy, x, *, pool_size=2, stride=None, device="auto"):
     """Gradient of :func:`avg_pool2d`: each window's gradient spread evenly over it."""
-    _check_device(device)
+    if _on_cuda(device, dy, x):
+        return _cuda().avg_pool2d_backward(dy, x, pool_size, stride)
     dtype = _dtype(dy, x)
     x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, dtype)
     dy_nhwc = _check_dy(dy, x_nhwc, out_hw, dtype)
     return _to_nchw(_cpu.avg_pool2d_backward(dy_nhwc, pool, stride, x_nhwc.shape))
 
 
-def _stochastic_keys(n, training, random_state):
+def _stochastic_seed(training, random_state):
+    """The seed of training-mode draws (None at predict time)."""
     if not training:
         return None
     if isinstance(random_state, bool) or not isinstance(random_state, (int, np.integer)):
@@ -186,7 +211,11 @@ def _stochastic_keys(n, training, random_state):
             "stochastic pooling in training mode needs an int random_state (the backward pass "
             f"draws the same positions from it). Received: random_state={random_state!r}."
         )
-    return index_keys(n, np.uint64(random_state % 2**64))
+    return int(random_state) % 2**64
+
+
+def _stochastic_keys(n, seed):
+    return None if seed is None else index_keys(n, np.uint64(seed))
 
 
 def stochastic_pool2d(x, *, pool_size=2, stride=None, training=False, random_state=None,
@@ -198,9 +227,11 @@ def stochastic_pool2d(x, *, pool_size=2, stride=None, training=False, random_sta
     activation), from the int ``random_state``. Otherwise (predict time) each window
     outputs the probability-weighted average ``sum a^2 / sum a`` with ``a = max(x, 0)``.
     """
-    _check_device(device)
+    seed = _stochastic_seed(training, random_state)
+    if _on_cuda(device, x):
+        return _cuda().stochastic_pool2d(x, pool_size, stride, seed)
     x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, _dtype(x))
-    keys = _stochastic_keys(x_nhwc.shape[0], training, random_state)
+    keys = _stochastic_keys(x_nhwc.shape[0], seed)
     if keys is None:
         return _to_nchw(_cpu.stochastic_pool2d_expectation(x_nhwc, pool, stride, out_hw))
     return _to_nchw(_cpu.stochastic_pool2d_sample(x_nhwc, keys, 0, pool, stride, out_hw)[0])
@@ -210,11 +241,13 @@ def stochastic_pool2d_backward(dy, x, *, pool_size=2, stride=None, training=Fals
                                random_state=None, device="auto"):
     """Gradient of :func:`stochastic_pool2d` (same arguments): in training mode, to the
     drawn positions; otherwise the derivative of the weighted average."""
-    _check_device(device)
+    seed = _stochastic_seed(training, random_state)
+    if _on_cuda(device, dy, x):
+        return _cuda().stochastic_pool2d_backward(dy, x, pool_size, stride, seed)
     dtype = _dtype(dy, x)
     x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, dtype)
     dy_nhwc = _check_dy(dy, x_nhwc, out_hw, dtype)
-    keys = _stochastic_keys(x_nhwc.shape[0], training, random_state)
+    keys = _stochastic_keys(x_nhwc.shape[0], seed)
     if keys is None:
         return _to_nchw(_cpu.stochastic_pool2d_expectation_backward(dy_nhwc, x_nhwc, pool, stride))
     _, index = _cpu.stochastic_pool2d_sample(x_nhwc, keys, 0, pool, stride, out_hw)

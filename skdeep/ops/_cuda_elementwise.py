@@ -112,7 +112,7 @@ def _multiply(a, mask, group, channels, out):
 def multiply(a, mask, out=None):
     """``a * mask`` with ``mask`` of ``a``'s shape or (n, 1, ..., 1, C) (broadcast)."""
     out = empty(a.shape, a.dtype) if out is None else out
-    channels = a.shape[-1]
+    channels = tuple(a.shape)[-1]
     group = a.size // mask.size
     launch(_multiply, a.size)(flat(a), flat(mask), group, channels, flat(out))
     return out
@@ -152,7 +152,7 @@ def _take_rows(a, order, width, out):
 
 def take_rows(a, order):
     """``a[order]`` along the first axis (``order`` a device array of row indices)."""
-    out = empty((len(order),) + a.shape[1:], a.dtype)
+    out = empty((len(order),) + tuple(a.shape)[1:], a.dtype)
     width = a.size // a.shape[0] if a.shape[0] else 1
     launch(_take_rows, out.size)(flat(a), order, width, flat(out))
     return out
@@ -175,7 +175,7 @@ def _maxout(x, pieces, out, winner):
 
 
 def maxout(x, pieces):
-    shape = x.shape[:-1] + (x.shape[-1] // pieces,)
+    shape = tuple(x.shape)[:-1] + (tuple(x.shape)[-1] // pieces,)
     out, winner = empty(shape, x.dtype), empty(shape, "int32")
     launch(_maxout, out.size)(flat(x), pieces, flat(out), flat(winner))
     return out, winner
@@ -274,4 +274,28 @@ def _shift_flip(x, keys, stream, max_shift_h, max_shift_w, flip, out):
 def shift_flip(x, keys, stream, max_shift, flip):
     out = empty(x.shape, x.dtype)
     launch(_shift_flip, out.size)(x, keys, stream, max_shift[0], max_shift[1], flip, out)
+    return out
+
+
+@cuda.jit
+def _permute4(a, axes, out):
+    i = cuda.grid(1)
+    if i >= out.size:
+        return
+    rest = i
+    index = cuda.local.array(4, "int64")
+    for d in range(3, -1, -1):
+        index[d] = rest % out.shape[d]
+        rest //= out.shape[d]
+    source = cuda.local.array(4, "int64")
+    for d in range(4):
+        source[axes[d]] = index[d]
+    out[index[0], index[1], index[2], index[3]] = a[source[0], source[1], source[2], source[3]]
+
+
+def permute4(a, axes):
+    """``a.transpose(axes)`` of a 4-D device array, as a new contiguous array."""
+    shape = tuple(a.shape)
+    out = empty(tuple(shape[ax] for ax in axes), a.dtype)
+    launch(_permute4, out.size)(a, tuple(int(ax) for ax in axes), out)
     return out

@@ -39,7 +39,7 @@ class Tiles(NamedTuple):
 
 
 GPU_TILES = Tiles(64, 64, 8, 4, 4, 16)
-SIMULATOR_TILES = Tiles(8, 8, 4, 2, 2, 4)
+SIMULATOR_TILES = Tiles(32, 16, 16, 8, 4, 4)
 """The same kernel with small tiles: the simulator runs one Python thread per GPU thread."""
 
 

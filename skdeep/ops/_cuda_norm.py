@@ -12,10 +12,12 @@ import numpy as np
 from numba import cuda
 
 from ._cuda_arrays import empty, launch
+from ._cuda_support import simulated
 
-_CHANNELS = 32
-"""Channels per block (threadIdx.x) of the partial-sum kernels."""
-_LANES = 8
+_CHANNELS = 8 if simulated() else 32
+"""Channels per block (threadIdx.x) of the partial-sum kernels (fewer threads under the
+simulator, which runs one Python thread per GPU thread)."""
+_LANES = 4 if simulated() else 8
 """Row lanes per block (threadIdx.y)."""
 _MAX_SLICES = 64
 

@@ -14,4 +14,5 @@ class SpatialDropout(Dropout):
     """
 
     def _mask_shape(self, x):
-        return (x.shape[0],) + (1,) * (x.ndim - 2) + (x.shape[-1],)
+        shape = tuple(x.shape)  # a device array's shape may not take negative indices
+        return (shape[0],) + (1,) * (len(shape) - 2) + (shape[-1],)
