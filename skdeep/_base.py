@@ -134,6 +134,7 @@ class BaseNetwork(BaseEstimator):
                 finally:  # a fitted model holds NumPy arrays, whatever it trained on
                     self._network.to_backend(CPU)
                     self._optimizer.to_backend(CPU)
+                    self._monitor.best_snapshot = None
         except DivergenceError:
             if saved is None:
                 del self._network
@@ -247,7 +248,6 @@ class BaseNetwork(BaseEstimator):
         self._network.release_caches()
         if early_stopping and monitor.best_snapshot is not None:
             self._network.restore(monitor.best_snapshot)
-            monitor.best_snapshot = None
         if not self._network.is_finite():
             raise DivergenceError(
                 f"The weights of {type(self).__name__} became NaN or infinite. "

@@ -82,7 +82,8 @@ def test_float32_and_sample_weight_on_cuda():
 
 CNN_CASES = [
     (CNNClassifier, dict(filters=(2,), pooling="max")),
-    (CNNClassifier, dict(filters=(2, 3), pooling="stochastic", residual=True, batch_norm=True,
+    # block 1: a 1x1 projection shortcut (1 -> 2 channels); block 2: a strided identity one
+    (CNNClassifier, dict(filters=(2, 2), pooling="stochastic", residual=True, batch_norm=True,
                          spatial_dropout=0.3, activation="maxout", augment="shift_flip",
                          strides=(1, 2))),
     (CNNRegressor, dict(filters=(2,), pooling="avg", padding="valid", dropconnect=0.3,

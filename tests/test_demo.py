@@ -12,3 +12,4 @@ def test_demo_prints_a_row_per_configuration(capsys):
     assert len(rows) == n_configs
     assert "Held-out accuracy of the best model" in out
     assert "Held-out accuracy of the CNN" in out
+    assert "training on the CPU" in out  # no GPU here (the simulator does not count)

@@ -1,4 +1,4 @@
-"""What every CUDA kernel module needs: the availability check, launch shapes, arrays.
+"""Whether CUDA kernels can run here: numba-cuda, a GPU, or Numba's simulator.
 
 ``numba.cuda`` is imported on first use, not when skdeep is imported: a CPU-only fit never
 pays for it. Under ``NUMBA_ENABLE_CUDASIM=1`` Numba's simulator stands in for a GPU (one
@@ -6,7 +6,9 @@ Python thread per GPU thread), which is how the test suite runs these kernels wi
 """
 
 import functools
+import glob
 import os
+import sys
 
 @functools.cache
 def cuda_module():
@@ -55,5 +57,13 @@ def is_device_array(a):
 
 
 def gpu_visible():
-    """Whether a real GPU is visible (the simulator does not count): ``device="auto"``."""
-    return cuda_available() and not simulated()
+    """Whether a real GPU is visible (the simulator does not count): ``device="auto"``.
+
+    On Linux, without the NVIDIA driver's device files there is no GPU to find, and
+    numba-cuda is not even imported (a CPU-only fit does not pay for that import).
+    """
+    if simulated():
+        return False
+    if sys.platform.startswith("linux") and not glob.glob("/dev/nvidia*"):
+        return False
+    return cuda_available()
