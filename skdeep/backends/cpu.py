@@ -41,6 +41,9 @@ class CPUBackend:
 
     name = "cpu"
 
+    def __reduce__(self):
+        return "CPU"  # pickles as the module's one instance
+
     # -- arrays --------------------------------------------------------------------------
     def asarray(self, a, dtype=None):
         return np.asarray(a, dtype=dtype)

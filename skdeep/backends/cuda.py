@@ -33,6 +33,10 @@ class DeviceLossTotal:
         return float(self.total.copy_to_host()[0]) / self.weight
 
 
+_FRACTIONS = {}
+"""Equal per-sample shares of a batch, by (batch size, dtype): made once per process."""
+
+
 def _typed(a, *scalars):
     return tuple(a.dtype.type(s) for s in scalars)
 
@@ -41,6 +45,9 @@ class CUDABackend:
     """numba-cuda on an NVIDIA GPU (or Numba's CUDA simulator)."""
 
     name = "cuda"
+
+    def __reduce__(self):
+        return "CUDA"  # pickles as the module's one instance
 
     # -- arrays --------------------------------------------------------------------------
     def asarray(self, a, dtype=None):
@@ -86,7 +93,11 @@ class CUDABackend:
     batch_norm_inference = staticmethod(_cuda_norm.inference)
 
     def uniform_fraction(self, n, dtype):
-        return _cuda_arrays.full(n, 1.0 / n, dtype)
+        """``full(n, 1 / n)``: read-only, so one array per (n, dtype) serves every batch."""
+        key = (n, np.dtype(dtype))
+        if key not in _FRACTIONS:
+            _FRACTIONS[key] = _cuda_arrays.full(n, 1.0 / n, dtype)
+        return _FRACTIONS[key]
 
     # -- convolution, pooling, shortcuts, augmentation --------------------------------------
     conv2d = staticmethod(_cuda_conv.conv2d)

@@ -25,6 +25,8 @@ class Optimizer:
 
     def to_backend(self, backend):
         """Move the state arrays to ``backend`` (a copy); returns self."""
+        if backend is self.backend:
+            return self
         for name in self.state:
             host = self.backend.to_numpy(getattr(self, name))
             setattr(self, name, backend.asarray(host))

@@ -204,9 +204,9 @@ def gemm(load_a, a, load_b, b, out, m_size, n_size, k_size, geo=(0,), bias=None,
         a, b, out, extra, m_size, n_size, k_size, max(k_size, 1), geo)
 
 
-def split_count(k_size, tiles):
+def split_count(k_size, output_tiles):
     """How many parts to split a long ``k`` range into, for enough blocks to fill a GPU."""
-    wanted = max(1, 128 // max(tiles, 1))
+    wanted = max(1, 128 // max(output_tiles, 1))
     return int(max(1, min(SPLIT_K_MAX, wanted, k_size // SPLIT_K_MIN)))
 
 
