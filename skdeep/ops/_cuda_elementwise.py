@@ -15,7 +15,7 @@ LEAKY_RELU_SLOPE = 0.01  # as skdeep.nn.activations
 ELU_ALPHA = 1.0
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def sigmoid(z):
     if z >= 0:
         return 1.0 / (1.0 + math.exp(-z))

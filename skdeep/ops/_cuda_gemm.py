@@ -52,19 +52,19 @@ SPLIT_K_MIN = 2048
 SPLIT_K_MAX = 64
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def load_rows(a, i, j, geo):
     """A row-major matrix: ``a[i, j]``."""
     return a[i, j]
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def load_transposed(a, i, j, geo):
     """The transpose of a row-major matrix: ``a[j, i]``."""
     return a[j, i]
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def load_transposed_ones(a, i, j, geo):
     """``a.T`` with a last row of ones (``i == a.shape[1]``): a bias gradient rides along."""
     if i == a.shape[1]:
@@ -72,7 +72,7 @@ def load_transposed_ones(a, i, j, geo):
     return a[j, i]
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def load_patches(x, m, k, geo):
     """Row ``m`` (an output pixel), column ``k`` (a (kh, kw, c) tap) of im2col(x).
 
@@ -96,7 +96,7 @@ def load_patches(x, m, k, geo):
     return x[n, ih, iw, c]
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def load_patches_transposed_ones(x, k, m, geo):
     """im2col(x) transposed, with a last row of ones (the bias gradient's)."""
     if k == geo[2] * geo[3] * x.shape[3]:
@@ -104,17 +104,17 @@ def load_patches_transposed_ones(x, k, m, geo):
     return load_patches(x, m, k, geo)
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def store(out, extra, m, n, value):
     out[m, n] = value
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def store_plus_bias(out, extra, m, n, value):
     out[m, n] = value + extra[n]
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def store_partial(out, extra, m, n, value):
     out[cuda.blockIdx.z, m, n] = value
 
@@ -123,7 +123,7 @@ def store_partial(out, extra, m, n, value):
 def gemm_kernel(load_a, load_b, epilogue, dtype, tiles):
     """The tiled kernel for one pair of loaders, one epilogue and one dtype.
 
-    Launch: grid ``(ceil(N / block_n), ceil(M / block_m), splits)``, block
+    Launch: grid ``(ceil(M / block_m), ceil(N / block_n), splits)``, block
     ``(threads, threads)``; arguments ``(a, b, out, extra, m_size, n_size,
     k_size, k_chunk, geo)``, block ``z`` covering ``k`` in ``[z * k_chunk, (z + 1) *
     k_chunk)``.
@@ -137,8 +137,8 @@ def gemm_kernel(load_a, load_b, epilogue, dtype, tiles):
         tx = cuda.threadIdx.x
         ty = cuda.threadIdx.y
         tid = ty * TILE_THREADS + tx
-        row0 = cuda.blockIdx.y * BLOCK_M
-        col0 = cuda.blockIdx.x * BLOCK_N
+        row0 = cuda.blockIdx.x * BLOCK_M  # x: the long axis (up to 2**31 - 1 blocks)
+        col0 = cuda.blockIdx.y * BLOCK_N
         k_begin = cuda.blockIdx.z * k_chunk
         k_end = min(k_begin + k_chunk, k_size)
         a_tile = cuda.shared.array((BLOCK_K, BLOCK_M), item)
@@ -191,7 +191,7 @@ def gemm_kernel(load_a, load_b, epilogue, dtype, tiles):
 
 
 def _grid(tiles, m_size, n_size, splits=1):
-    return (-(-n_size // tiles.block_n), -(-m_size // tiles.block_m), splits)
+    return (-(-m_size // tiles.block_m), -(-n_size // tiles.block_n), splits)
 
 
 def gemm(load_a, a, load_b, b, out, m_size, n_size, k_size, geo=(0,), bias=None, tiles=None):

@@ -18,7 +18,7 @@ LOSS_KINDS = {"softmax_cross_entropy": 0, "sigmoid_cross_entropy": 1, "squared_e
 HUBER_DELTA = 1.0  # as skdeep.nn.losses
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def _log_sum_exp(raw, i):
     top = raw[i, 0]
     for j in range(1, raw.shape[1]):

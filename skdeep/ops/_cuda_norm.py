@@ -31,7 +31,7 @@ def _partial_launch(kernel, n_rows, channels, slices):
     return kernel[grid, (_CHANNELS, _LANES)]
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def _reduce_lanes(shared, c_local, lane, value):
     shared[lane, c_local] = value
     cuda.syncthreads()

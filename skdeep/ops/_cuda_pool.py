@@ -12,7 +12,7 @@ from ._cuda_arrays import empty, launch
 from ._cuda_random import mix, uniform
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def _output_position(i, out_w, channels, out_h):
     c = i % channels
     rest = i // channels
@@ -41,7 +41,7 @@ def _max_forward(x, pool_h, pool_w, stride_h, stride_w, out, index):
     index[n, oh, ow, c] = where
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def _window_range(pos, pool, stride, out_size):
     """The outputs ``o`` whose window ``[o * stride, o * stride + pool)`` covers ``pos``."""
     first = max(0, (pos - pool + stride) // stride)
@@ -95,7 +95,7 @@ def _avg_backward(dy, pool_h, pool_w, stride_h, stride_w, dx):
     dx[n, h, w, c] = total * (1.0 / (pool_h * pool_w))
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def _positive_sums(x, n, h0, w0, c, pool_h, pool_w):
     total = 0.0
     squares = 0.0

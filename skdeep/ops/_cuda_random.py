@@ -11,7 +11,7 @@ from numba import cuda
 from ._random import _MUL_1, _MUL_2, _S11, _S27, _S30, _S31, _TO_UNIT, GOLDEN
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def mix(z):
     """SplitMix64's finalizer."""
     z = (z ^ (z >> _S30)) * _MUL_1
@@ -19,7 +19,7 @@ def mix(z):
     return z ^ (z >> _S31)
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def uniform(row_key, counter):
     """A float64 in [0, 1) from a row's key (already mixed with the stream) and a counter."""
     r = mix(row_key + np.uint64(counter + 1) * GOLDEN)

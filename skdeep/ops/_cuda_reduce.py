@@ -18,7 +18,7 @@ REDUCE_THREADS = 32 if simulated() else 256
 """A power of two; the simulator runs one Python thread per GPU thread, so fewer there."""
 
 
-@cuda.jit(device=True, inline=True)
+@cuda.jit(device=True, inline="always")
 def _block_sum(shared, value):
     t = cuda.threadIdx.x
     shared[t] = value

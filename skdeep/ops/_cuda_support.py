@@ -9,6 +9,7 @@ import functools
 import glob
 import os
 import sys
+import warnings
 
 @functools.cache
 def cuda_module():
@@ -49,6 +50,31 @@ def require_cuda(owner):
             "numba-cuda, and none is visible here. Use device='cpu', or device='auto' to "
             "use a GPU only when one is visible."
         )
+    problem = kernel_problem()
+    if problem is not None:
+        raise ValueError(
+            f"{owner}: device='cuda': a GPU is visible but numba-cuda cannot run a kernel on "
+            f"it ({problem}). numba-cuda compiles with the CUDA toolkit's NVVM: install "
+            "skdeep[cuda12] or skdeep[cuda13] (the driver's major CUDA version), or use "
+            "device='cpu'."
+        )
+
+
+@functools.cache
+def kernel_problem():
+    """None when a one-line kernel compiles and runs here, else what went wrong (once per
+    process): a GPU can be visible while numba-cuda lacks the compiler it needs."""
+    try:
+        import numpy as np
+
+        from . import _cuda_arrays
+
+        out = _cuda_arrays.full(4, 2.0, np.float32)
+        if float(out.copy_to_host().sum()) != 8.0:
+            return "a test kernel computed a wrong result"
+    except Exception as error:  # any failure here means "this GPU is not usable"
+        return f"{type(error).__name__}: {error}"
+    return None
 
 
 def is_device_array(a):
@@ -66,4 +92,12 @@ def gpu_visible():
         return False
     if sys.platform.startswith("linux") and not glob.glob("/dev/nvidia*"):
         return False
-    return cuda_available()
+    if not cuda_available():
+        return False
+    problem = kernel_problem()
+    if problem is not None:
+        warnings.warn(f"device='auto' uses the CPU: a GPU is visible but numba-cuda cannot "
+                      f"run a kernel on it ({problem}). Install skdeep[cuda12] or "
+                      "skdeep[cuda13] to train on it.", RuntimeWarning, stacklevel=3)
+        return False
+    return True
