@@ -215,6 +215,7 @@ class BaseNetwork(BaseEstimator):
         if early_stopping:
             (X, Y, weights), validation = self._split_validation(X, Y, y, weights)
         backend = self._network.backend
+        workspace = backend.workspace()
         keys = row_keys(X, self._seed) if self._uses_row_keys() else None
         keys = None if keys is None else backend.asarray(keys)
         # Converted (and uploaded to a GPU) once per fit, not once per batch and epoch.
@@ -226,7 +227,7 @@ class BaseNetwork(BaseEstimator):
         for _ in range(n_epochs):
             start = time.perf_counter()
             lr = self.learning_rate * schedule(self.n_iter_, self.max_iter) * monitor.lr_factor
-            loss = self._run_epoch(X, Y, weights, keys, batch_size, lr)
+            loss = self._run_epoch(X, Y, weights, keys, batch_size, lr, workspace)
             self.n_iter_ += 1
             self.t_ += len(X)
             self.loss_curve_.append(loss)
@@ -265,8 +266,11 @@ class BaseNetwork(BaseEstimator):
             return min(AUTO_BATCH_SIZE, n_samples)
         return min(self.batch_size, n_samples)
 
-    def _run_epoch(self, X, Y, weights, keys, batch_size, lr):
-        """One pass over the data; returns the epoch's mean training loss."""
+    def _run_epoch(self, X, Y, weights, keys, batch_size, lr, workspace):
+        """One pass over the data; returns the epoch's mean training loss.
+
+        Each step's temporaries come from ``workspace`` (reused buffers on a GPU).
+        """
         n = len(X)
         network = self._network
         backend = network.backend
@@ -288,13 +292,14 @@ class BaseNetwork(BaseEstimator):
                 row_keys=None if keys is None else keys[batch],
                 seed=self._seed, epoch=self.n_iter_, step=self._n_steps,
             )
-            value = network.loss_and_gradient(X[batch], Y[batch], fraction, ctx)
-            # On a GPU the value stays there (None here) and is read once per epoch.
-            value = total.add(batch_weight, value, self._apply_penalty(network))
-            if value is not None and not np.isfinite(value):
-                self._raise_divergence(value)
-            backend.clip_gradient(network.grad, self.clip_norm, self.clip_value)
-            self._optimizer.step(network.theta, network.grad, lr)
+            with workspace.step():
+                value = network.loss_and_gradient(X[batch], Y[batch], fraction, ctx)
+                # On a GPU the value stays there (None here) and is read once per epoch.
+                value = total.add(batch_weight, value, self._apply_penalty(network))
+                if value is not None and not np.isfinite(value):
+                    self._raise_divergence(value)
+                backend.clip_gradient(network.grad, self.clip_norm, self.clip_value)
+                self._optimizer.step(network.theta, network.grad, lr)
             self._n_steps += 1
         mean = total.mean()
         if not np.isfinite(mean):

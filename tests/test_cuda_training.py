@@ -158,3 +158,28 @@ def test_gpu_fitted_model_pickles_numpy_and_predicts_without_a_gpu(tmp_path):
     assert "cuda error: MLPClassifier: device='cuda' needs an NVIDIA GPU" in out
     assert "auto fitted: 1" in out
     assert_allclose(np.load(tmp_path / "p.npy"), model.predict_proba(X_TAB), rtol=1e-12)
+
+
+def test_training_steps_reuse_their_buffers():
+    """After the first steps of each batch shape, a GPU fit allocates nothing per step."""
+    from skdeep.ops import _cuda_arrays
+
+    sizes = []
+    original = _cuda_arrays.Workspace.step
+
+    def spy(workspace):
+        sizes.append(len(workspace))
+        return original(workspace)
+
+    model = CNNClassifier(filters=(2,), kernel_size=3, hidden_layer_sizes=(3,), batch_size=3,
+                          max_iter=3, dropout=0.2, batch_norm=True, random_state=0,
+                          device="cuda")
+    try:
+        _cuda_arrays.Workspace.step = spy
+        model.fit(X_IMG, Y_IMG)  # 8 samples: batches of 3, 3, 2
+    finally:
+        _cuda_arrays.Workspace.step = original
+    assert len(sizes) == 9
+    per_epoch = sizes[3::3]  # buffers held at the start of epochs 2 and 3
+    assert per_epoch[0] > 0 and per_epoch[1] == per_epoch[0]
+    assert sizes[-1] == sizes[3]  # the third epoch added no buffer

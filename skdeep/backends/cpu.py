@@ -5,6 +5,8 @@ one or :class:`skdeep.backends.cuda.CUDABackend`, which has the same methods ove
 arrays. Image tensors are channels-last (N, H, W, C).
 """
 
+import contextlib
+
 import numpy as np
 
 from ..nn.activations import ACTIVATIONS
@@ -34,6 +36,14 @@ class HostLossTotal:
 
     def mean(self):
         return self.total / self.weight
+
+
+class _NoWorkspace:
+    def step(self):
+        return contextlib.nullcontext()
+
+
+_NO_WORKSPACE = _NoWorkspace()
 
 
 class CPUBackend:
@@ -71,6 +81,10 @@ class CPUBackend:
 
     def loss_total(self):
         return HostLossTotal()
+
+    def workspace(self):
+        """NumPy allocates fast: no reuse of buffers between steps on the CPU."""
+        return _NO_WORKSPACE
 
     # -- dense layers, masks, activations --------------------------------------------------
     def dense_forward(self, x, weights, bias):

@@ -19,7 +19,7 @@ class DeviceLossTotal:
     """
 
     def __init__(self):
-        self.total = _cuda_arrays.zeros(1, np.float64)
+        self.total = _cuda_arrays.full(1, 0.0, np.float64, keep=True)
         self.weight = 0.0
 
     def add(self, weight, *values):
@@ -68,6 +68,10 @@ class CUDABackend:
     def loss_total(self):
         return DeviceLossTotal()
 
+    def workspace(self):
+        """Reused buffers for the temporaries of a fit's training steps."""
+        return _cuda_arrays.Workspace()
+
     # -- dense layers, masks, activations --------------------------------------------------
     dense_forward = staticmethod(_cuda_dense.forward)
     dense_backward = staticmethod(_cuda_dense.backward)
@@ -96,7 +100,7 @@ class CUDABackend:
         """``full(n, 1 / n)``: read-only, so one array per (n, dtype) serves every batch."""
         key = (n, np.dtype(dtype))
         if key not in _FRACTIONS:
-            _FRACTIONS[key] = _cuda_arrays.full(n, 1.0 / n, dtype)
+            _FRACTIONS[key] = _cuda_arrays.full(n, 1.0 / n, dtype, keep=True)
         return _FRACTIONS[key]
 
     # -- convolution, pooling, shortcuts, augmentation --------------------------------------

@@ -1,7 +1,18 @@
 """Device arrays: allocation, upload, fills and copies, and the launch shape of 1-D kernels.
 
 Imported only on the CUDA path (it imports ``numba.cuda``).
+
+Inside :meth:`Workspace.step` every :func:`empty` (and so every kernel's output) comes from
+the workspace: the n-th allocation of a training step gets the buffer the n-th allocation
+of the previous step of the same shape and dtype got. A step's temporaries (activations,
+masks, gradients of activations) never outlive the step, and kernels run in stream order,
+so reusing them is safe; steady-state training then allocates and frees nothing. That
+matters on a GPU beyond the cost of ``cuMemAlloc`` itself: numba-cuda frees device memory
+in batches, and freeing synchronizes the device with the host.
 """
+
+import contextlib
+import threading
 
 import numpy as np
 from numba import cuda
@@ -28,8 +39,52 @@ def launch(kernel, n):
     return kernel[blocks(n), threads_for(n)]
 
 
+_ACTIVE = threading.local()
+"""The workspace of the training step running in this thread, if any."""
+
+
+class Workspace:
+    """Buffers for the temporaries of training steps, reused from one step to the next."""
+
+    def __init__(self):
+        self._buffers = {}
+        self._position = 0
+
+    @contextlib.contextmanager
+    def step(self):
+        """Allocations in this block come from (and go back to) the workspace."""
+        previous = getattr(_ACTIVE, "workspace", None)
+        self._position = 0
+        _ACTIVE.workspace = self
+        try:
+            yield self
+        finally:
+            _ACTIVE.workspace = previous
+
+    def take(self, shape, dtype):
+        key = (self._position, shape, dtype)
+        self._position += 1
+        buffer = self._buffers.get(key)
+        if buffer is None:
+            buffer = self._buffers[key] = cuda.device_array(shape, dtype=dtype)
+        return buffer
+
+    def __len__(self):
+        return len(self._buffers)
+
+
 def empty(shape, dtype):
+    """A new device array, from the active workspace inside a training step."""
+    shape = tuple(int(s) for s in np.atleast_1d(shape))
+    workspace = getattr(_ACTIVE, "workspace", None)
+    if workspace is not None:
+        return workspace.take(shape, np.dtype(dtype))
     return cuda.device_array(shape, dtype=np.dtype(dtype))
+
+
+def persistent(shape, dtype):
+    """A device array that outlives the step it is made in (never from a workspace)."""
+    return cuda.device_array(tuple(int(s) for s in np.atleast_1d(shape)), dtype=np.dtype(dtype))
 
 
 def zeros(shape, dtype):
@@ -38,8 +93,9 @@ def zeros(shape, dtype):
     return out
 
 
-def full(shape, value, dtype):
-    out = empty(shape, dtype)
+def full(shape, value, dtype, keep=False):
+    """``value`` everywhere; ``keep=True``: a :func:`persistent` array."""
+    out = persistent(shape, dtype) if keep else empty(shape, dtype)
     fill(out, value)
     return out
 

@@ -22,7 +22,7 @@ import numba
 import numpy as np
 from numba import cuda
 
-from ._cuda_arrays import blocks, threads_for
+from ._cuda_arrays import blocks, empty, threads_for
 from ._cuda_support import simulated
 
 
@@ -218,7 +218,7 @@ def gemm_split_k(load_a, a, load_b, b, m_size, n_size, k_size, geo, dtype, tiles
     chunk = -(-k_size // splits)
     chunk = -(-chunk // tiles.block_k) * tiles.block_k
     splits = max(1, -(-k_size // chunk))
-    partials = cuda.device_array((splits, m_size, n_size), dtype=np.dtype(dtype))
+    partials = empty((splits, m_size, n_size), dtype)
     kernel = gemm_kernel(load_a, load_b, store_partial, partials.dtype, tiles)
     kernel[grid[:2] + (splits,), (tiles.threads, tiles.threads)](
         a, b, partials, partials, m_size, n_size, k_size, chunk, geo)
