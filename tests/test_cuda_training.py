@@ -183,3 +183,44 @@ def test_training_steps_reuse_their_buffers():
     per_epoch = sizes[3::3]  # buffers held at the start of epochs 2 and 3
     assert per_epoch[0] > 0 and per_epoch[1] == per_epoch[0]
     assert sizes[-1] == sizes[3]  # the third epoch added no buffer
+
+
+def _count_transfers(monkeypatch, model, X, y):
+    """Host-to-device and device-to-host copies during ``model.fit``."""
+    from numba import cuda
+
+    counts = {"to_device": 0, "to_host": 0}
+    to_device, array_type = cuda.to_device, type(cuda.device_array(1))
+    copy_to_host = array_type.copy_to_host
+
+    def counting_to_device(*args, **kwargs):
+        counts["to_device"] += 1
+        return to_device(*args, **kwargs)
+
+    def counting_to_host(self, *args, **kwargs):
+        counts["to_host"] += 1
+        return copy_to_host(self, *args, **kwargs)
+
+    monkeypatch.setattr(cuda, "to_device", counting_to_device)
+    monkeypatch.setattr(array_type, "copy_to_host", counting_to_host)
+    model.fit(X, y)
+    monkeypatch.undo()
+    return counts
+
+
+def test_no_copies_between_host_and_device_per_batch(monkeypatch):
+    """Doubling the batches per epoch adds no copy: data go up once per fit (and each
+    epoch's shuffled order), the loss comes back once per epoch."""
+    def make(batch_size):
+        return MLPClassifier(hidden_layer_sizes=(4,), batch_size=batch_size, max_iter=1,
+                             dropout=0.2, l2=1e-3, clip_norm=1.0,
+                             random_state=0, device="cuda")
+
+    from skdeep.ops._cuda_support import kernel_problem
+
+    assert kernel_problem() is None  # the once-per-process check reads one array back
+    few = _count_transfers(monkeypatch, make(12), X_TAB, Y_CLASS)     # 2 batches per epoch
+    many = _count_transfers(monkeypatch, make(6), X_TAB, Y_CLASS)     # 4 batches per epoch
+    assert few == many
+    # the epoch's loss, then the weights, 2 Adam moments and the finiteness check at the end
+    assert few["to_host"] == 1 + 4
