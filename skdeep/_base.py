@@ -276,9 +276,10 @@ class BaseNetwork(BaseEstimator):
         backend = network.backend
         if self.shuffle:
             order = self._rng.permutation(n)
-            X, Y = backend.take_rows(X, order), backend.take_rows(Y, order)
+            rows = backend.asarray(order)  # on a GPU: uploaded once per epoch
+            X, Y = backend.take_rows(X, rows), backend.take_rows(Y, rows)
             weights = None if weights is None else weights[order]
-            keys = None if keys is None else backend.take_rows(keys, order)
+            keys = None if keys is None else backend.take_rows(keys, rows)
         fractions, batch_weights = _epoch_fractions(weights, n, batch_size, X.dtype)
         fractions = None if fractions is None else backend.asarray(fractions)  # once per epoch
         total = backend.loss_total()

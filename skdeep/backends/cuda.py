@@ -63,7 +63,8 @@ class CUDABackend:
     is_finite = staticmethod(_cuda_reduce.is_finite)
 
     def take_rows(self, a, order):
-        return _cuda_elementwise.take_rows(a, _cuda_arrays.to_device(order.astype(np.int64)))
+        """``a[order]``; ``order`` a device array (or NumPy array) of row indices."""
+        return _cuda_elementwise.take_rows(a, _cuda_arrays.to_device(order))
 
     def loss_total(self):
         return DeviceLossTotal()
