@@ -166,7 +166,8 @@ def run_network(spec, repeats, data, device, with_torch):
             seconds, accuracy = fit(spec, seed, *data)
             rows[name].append((seconds, accuracy))
             times[name] = seconds
-            print(f"{spec['title']} round {seed}: {name:24s} {seconds:6.2f} s  accuracy {accuracy:.4f}")
+            print(f"{spec['title']} round {seed}: {name:24s} {seconds:6.2f} s  "
+                  f"accuracy {accuracy:.4f}")
         for name in ratios:
             ratios[name].append(times["skdeep"] / times[name])
     return rows, ratios

@@ -13,7 +13,8 @@ from skdeep.backends import CPU
 from skdeep.ops._cuda_support import cuda_available
 from skdeep.ops._random import index_keys
 
-pytestmark = pytest.mark.skipif(not cuda_available(), reason="needs numba-cuda's simulator or a GPU")
+pytestmark = pytest.mark.skipif(not cuda_available(),
+                                reason="needs numba-cuda's simulator or a GPU")
 
 TOL = dict(rtol=1e-9, atol=1e-12)
 

@@ -16,7 +16,8 @@ from skdeep.ops._cuda_support import cuda_available
 from . import _reference_ops as ref
 from .test_ops import _assert_close, _data
 
-pytestmark = pytest.mark.skipif(not cuda_available(), reason="needs numba-cuda's simulator or a GPU")
+pytestmark = pytest.mark.skipif(not cuda_available(),
+                                reason="needs numba-cuda's simulator or a GPU")
 
 CONV_CASES = [
     # (N, C, H, W, F, KH, KW, stride, padding)

@@ -17,7 +17,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from skdeep import CNNClassifier, CNNRegressor, DivergenceError, MLPClassifier, MLPRegressor
 from skdeep.ops._cuda_support import cuda_available
 
-pytestmark = pytest.mark.skipif(not cuda_available(), reason="needs numba-cuda's simulator or a GPU")
+pytestmark = pytest.mark.skipif(not cuda_available(),
+                                reason="needs numba-cuda's simulator or a GPU")
 
 RNG = np.random.default_rng(0)
 X_TAB = RNG.standard_normal((24, 5))

@@ -6,7 +6,6 @@ float32 updates stay in float32 and vectorize.
 
 import math
 
-import numpy as np
 from numba import njit
 
 

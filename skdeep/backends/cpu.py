@@ -165,8 +165,8 @@ class CPUBackend:
 
     def conv2d_backward(self, dy, x, weights, kernel, stride, geometry, need_dx, dweights,
                         dbias):
-        dx, _, _ = _cpu.conv2d_backward(dy, np.ascontiguousarray(x), weights, kernel, stride, geometry, need_dx,
-                                        dweights, dbias)
+        dx, _, _ = _cpu.conv2d_backward(dy, np.ascontiguousarray(x), weights, kernel, stride,
+                                        geometry, need_dx, dweights, dbias)
         return dx
 
     def max_pool2d(self, x, pool, stride, out_hw):

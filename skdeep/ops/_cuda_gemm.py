@@ -6,10 +6,10 @@ loader reads a row-major matrix, a transposed one reads its transpose, and the i
 loader reads the unfolded patches of a channels-last image without building them, so a
 convolution is a GEMM whose ``A`` never exists in memory (an implicit GEMM).
 
-Each block computes a ``block_m x block_n`` tile of ``C`` (:class:`Tiles`): it stages ``block_k``-deep
-slices of ``A`` and ``B`` in shared memory, and each of its threads accumulates a
-register tile (a ``cuda.local.array`` indexed by constants once
-the loops unroll). The ``k`` range can be split over ``blockIdx.z`` (split-K, for weight
+Each block computes a ``block_m x block_n`` tile of ``C`` (:class:`Tiles`): it stages
+``block_k``-deep slices of ``A`` and ``B`` in shared memory, and each of its threads
+accumulates a register tile (a ``cuda.local.array`` indexed by constants once the loops
+unroll). The ``k`` range can be split over ``blockIdx.z`` (split-K, for weight
 gradients whose ``k`` runs over every pixel of the batch); partial tiles are then summed
 by :func:`sum_partials` in a fixed order, so results never depend on scheduling (no
 atomics anywhere).

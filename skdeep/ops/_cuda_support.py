@@ -11,6 +11,7 @@ import os
 import sys
 import warnings
 
+
 @functools.cache
 def cuda_module():
     """``numba.cuda``, or None when numba-cuda is not installed."""
