@@ -114,16 +114,16 @@ def test_gemm_with_the_gpu_tile_sizes():
 
     cuda = _cuda()
     rng = np.random.default_rng(0)
-    a, b = rng.standard_normal((70, 9)), rng.standard_normal((9, 5))
-    out = cuda.device_array((70, 5))
-    gemm.gemm(gemm.load_rows, cuda.to_device(a), gemm.load_rows, cuda.to_device(b), out, 70, 5,
-              9, tiles=gemm.GPU_TILES)
+    a, b = rng.standard_normal((40, 11)), rng.standard_normal((11, 5))
+    out = cuda.device_array((40, 5))
+    gemm.gemm(gemm.load_rows, cuda.to_device(a), gemm.load_rows, cuda.to_device(b), out, 40, 5,
+              11, tiles=gemm.GPU_TILES)
     assert_allclose(out.copy_to_host(), a @ b, rtol=1e-12, atol=1e-12)
-    x, dy = rng.standard_normal((4500, 3)), rng.standard_normal((4500, 2))
+    x, dy = rng.standard_normal((45, 3)), rng.standard_normal((45, 2))
     partials = gemm.gemm_split_k(gemm.load_transposed_ones, cuda.to_device(x), gemm.load_rows,
-                                 cuda.to_device(dy), 4, 2, 4500, (0,), np.float64,
-                                 tiles=gemm.SIMULATOR_TILES)
-    assert partials.shape[0] == 2  # the 4500 terms were split in two
+                                 cuda.to_device(dy), 4, 2, 45, (0,), np.float64,
+                                 tiles=gemm.SIMULATOR_TILES, min_part=16)
+    assert partials.shape[0] == 2  # the 45 terms were split in two parts of 32 and 13
     dw, db = cuda.device_array((3, 2)), cuda.device_array(2)
     gemm.sum_partials(partials, dw, db)
     assert_allclose(dw.copy_to_host(), x.T @ dy, rtol=1e-10)

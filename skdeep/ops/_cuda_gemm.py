@@ -204,17 +204,19 @@ def gemm(load_a, a, load_b, b, out, m_size, n_size, k_size, geo=(0,), bias=None,
         a, b, out, extra, m_size, n_size, k_size, max(k_size, 1), geo)
 
 
-def split_count(k_size, output_tiles):
+def split_count(k_size, output_tiles, min_part=SPLIT_K_MIN):
     """How many parts to split a long ``k`` range into, for enough blocks to fill a GPU."""
     wanted = max(1, 128 // max(output_tiles, 1))
-    return int(max(1, min(SPLIT_K_MAX, wanted, k_size // SPLIT_K_MIN)))
+    return int(max(1, min(SPLIT_K_MAX, wanted, k_size // min_part)))
 
 
-def gemm_split_k(load_a, a, load_b, b, m_size, n_size, k_size, geo, dtype, tiles=None):
-    """``A @ B`` as split-K partial products: returns partials of shape (splits, M, N)."""
+def gemm_split_k(load_a, a, load_b, b, m_size, n_size, k_size, geo, dtype, tiles=None,
+                 min_part=SPLIT_K_MIN):
+    """``A @ B`` as split-K partial products: returns partials of shape (splits, M, N),
+    each part summing at least ``min_part`` terms."""
     tiles = tiles or default_tiles()
     grid = _grid(tiles, m_size, n_size)
-    splits = split_count(k_size, grid[0] * grid[1])
+    splits = split_count(k_size, grid[0] * grid[1], min_part)
     chunk = -(-k_size // splits)
     chunk = -(-chunk // tiles.block_k) * tiles.block_k
     splits = max(1, -(-k_size // chunk))
