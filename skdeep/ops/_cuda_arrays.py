@@ -128,6 +128,16 @@ def copy_into(out, a):
     launch(_copy, a.size)(flat(out), flat(a))
 
 
+@cuda.jit(device=True, inline="always")
+def nhwc_index(i, a):
+    """``(n, h, w, c)`` of the ``i``-th element of a contiguous 4-D array ``a``."""
+    c = i % a.shape[3]
+    rest = i // a.shape[3]
+    w = rest % a.shape[2]
+    rest //= a.shape[2]
+    return rest // a.shape[1], rest % a.shape[1], w, c
+
+
 @cuda.jit
 def _fill(out, value):
     i = cuda.grid(1)

@@ -10,7 +10,7 @@ each thread writes one element of ``dx``, so no atomics are needed. Weights are 
 from numba import cuda
 
 from . import _cuda_gemm as gemm
-from ._cuda_arrays import empty, launch
+from ._cuda_arrays import empty, launch, nhwc_index
 
 
 def _loader_geometry(kernel_hw, stride_hw, geometry):
@@ -54,16 +54,11 @@ def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
 def _fold_patches(patch_grads, geo, dx):
     """``dx[n, h, w, c]``: the sum of the patch gradients of every tap that reads it."""
     out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, top, left = geo
-    height, width, channels = dx.shape[1], dx.shape[2], dx.shape[3]
+    channels = dx.shape[3]
     i = cuda.grid(1)
     if i >= dx.size:
         return
-    c = i % channels
-    pixel = i // channels
-    w = pixel % width
-    pixel //= width
-    h = pixel % height
-    n = pixel // height
+    n, h, w, c = nhwc_index(i, dx)
     total = 0.0
     for kh in range(kernel_h):
         th = h + top - kh

@@ -6,7 +6,7 @@ import math
 
 from numba import cuda
 
-from ._cuda_arrays import empty, flat, launch
+from ._cuda_arrays import empty, flat, launch, nhwc_index
 from ._cuda_random import mix, uniform
 
 ACTIVATION_KINDS = {"identity": 0, "sigmoid": 1, "logistic": 1, "tanh": 2, "relu": 3,
@@ -201,13 +201,7 @@ def _strided_window(source, h0, w0, sh, sw, out):
     i = cuda.grid(1)
     if i >= out.size:
         return
-    channels, out_w, out_h = out.shape[3], out.shape[2], out.shape[1]
-    c = i % channels
-    rest = i // channels
-    ow = rest % out_w
-    rest //= out_w
-    oh = rest % out_h
-    n = rest // out_h
+    n, oh, ow, c = nhwc_index(i, out)
     out[n, oh, ow, c] = source[n, h0 + oh * sh, w0 + ow * sw, c]
 
 
@@ -222,13 +216,7 @@ def _strided_window_backward(dy, h0, w0, sh, sw, d_source):
     i = cuda.grid(1)
     if i >= d_source.size:
         return
-    channels, width, height = d_source.shape[3], d_source.shape[2], d_source.shape[1]
-    c = i % channels
-    rest = i // channels
-    w = rest % width
-    rest //= width
-    h = rest % height
-    n = rest // height
+    n, h, w, c = nhwc_index(i, d_source)
     th, tw = h - h0, w - w0
     value = 0.0
     if th >= 0 and tw >= 0 and th % sh == 0 and tw % sw == 0:
@@ -250,13 +238,8 @@ def _shift_flip(x, keys, stream, max_shift_h, max_shift_w, flip, out):
     i = cuda.grid(1)
     if i >= out.size:
         return
-    channels, width, height = x.shape[3], x.shape[2], x.shape[1]
-    c = i % channels
-    rest = i // channels
-    w = rest % width
-    rest //= width
-    h = rest % height
-    n = rest // height
+    width, height = x.shape[2], x.shape[1]
+    n, h, w, c = nhwc_index(i, out)
     row = mix(keys[n] ^ stream)
     shift_h = int(uniform(row, 0) * (2 * max_shift_h + 1)) - max_shift_h
     shift_w = int(uniform(row, 1) * (2 * max_shift_w + 1)) - max_shift_w

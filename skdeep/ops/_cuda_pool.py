@@ -8,18 +8,8 @@ windows need no atomics and sums run in a fixed order.
 
 from numba import cuda
 
-from ._cuda_arrays import empty, launch
+from ._cuda_arrays import empty, launch, nhwc_index
 from ._cuda_random import mix, uniform
-
-
-@cuda.jit(device=True, inline="always")
-def _output_position(i, out_w, channels, out_h):
-    c = i % channels
-    rest = i // channels
-    ow = rest % out_w
-    rest //= out_w
-    oh = rest % out_h
-    return rest // out_h, oh, ow, c
 
 
 @cuda.jit
@@ -27,7 +17,7 @@ def _max_forward(x, pool_h, pool_w, stride_h, stride_w, out, index):
     i = cuda.grid(1)
     if i >= out.size:
         return
-    n, oh, ow, c = _output_position(i, out.shape[2], out.shape[3], out.shape[1])
+    n, oh, ow, c = nhwc_index(i, out)
     h0, w0 = oh * stride_h, ow * stride_w
     best = x[n, h0, w0, c]
     where = h0 * x.shape[2] + w0
@@ -54,7 +44,7 @@ def _backward_from_index(dy, index, pool_h, pool_w, stride_h, stride_w, dx):
     i = cuda.grid(1)
     if i >= dx.size:
         return
-    n, h, w, c = _output_position(i, dx.shape[2], dx.shape[3], dx.shape[1])
+    n, h, w, c = nhwc_index(i, dx)
     flat = h * dx.shape[2] + w
     oh0, oh1 = _window_range(h, pool_h, stride_h, dy.shape[1])
     ow0, ow1 = _window_range(w, pool_w, stride_w, dy.shape[2])
@@ -71,7 +61,7 @@ def _avg_forward(x, pool_h, pool_w, stride_h, stride_w, out):
     i = cuda.grid(1)
     if i >= out.size:
         return
-    n, oh, ow, c = _output_position(i, out.shape[2], out.shape[3], out.shape[1])
+    n, oh, ow, c = nhwc_index(i, out)
     h0, w0 = oh * stride_h, ow * stride_w
     total = 0.0
     for ph in range(pool_h):
@@ -85,7 +75,7 @@ def _avg_backward(dy, pool_h, pool_w, stride_h, stride_w, dx):
     i = cuda.grid(1)
     if i >= dx.size:
         return
-    n, h, w, c = _output_position(i, dx.shape[2], dx.shape[3], dx.shape[1])
+    n, h, w, c = nhwc_index(i, dx)
     oh0, oh1 = _window_range(h, pool_h, stride_h, dy.shape[1])
     ow0, ow1 = _window_range(w, pool_w, stride_w, dy.shape[2])
     total = 0.0
@@ -114,7 +104,7 @@ def _stochastic_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, out,
     if i >= out.size:
         return
     out_w, channels = out.shape[2], out.shape[3]
-    n, oh, ow, c = _output_position(i, out_w, channels, out.shape[1])
+    n, oh, ow, c = nhwc_index(i, out)
     h0, w0 = oh * stride_h, ow * stride_w
     total, _ = _positive_sums(x, n, h0, w0, c, pool_h, pool_w)
     value = 0.0
@@ -146,7 +136,7 @@ def _stochastic_expectation(x, pool_h, pool_w, stride_h, stride_w, out):
     i = cuda.grid(1)
     if i >= out.size:
         return
-    n, oh, ow, c = _output_position(i, out.shape[2], out.shape[3], out.shape[1])
+    n, oh, ow, c = nhwc_index(i, out)
     total, squares = _positive_sums(x, n, oh * stride_h, ow * stride_w, c, pool_h, pool_w)
     out[n, oh, ow, c] = squares / total if total > 0.0 else 0.0
 
@@ -156,7 +146,7 @@ def _stochastic_expectation_backward(dy, x, pool_h, pool_w, stride_h, stride_w, 
     i = cuda.grid(1)
     if i >= dx.size:
         return
-    n, h, w, c = _output_position(i, dx.shape[2], dx.shape[3], dx.shape[1])
+    n, h, w, c = nhwc_index(i, dx)
     v = x[n, h, w, c]
     total_grad = 0.0
     if v > 0.0:
