@@ -23,22 +23,60 @@ pytestmark = pytest.mark.skipif(
     not simulated(), reason="on a GPU the kernels compile when the other tests run them")
 
 
-def _small_workload():
-    from skdeep import CNNClassifier, MLPRegressor
+def _workload():
+    """Launch every kernel in both dtypes (when this module runs alone)."""
+    from skdeep import CNNClassifier, CNNRegressor, MLPClassifier, MLPRegressor, ops
 
     rng = np.random.default_rng(0)
     for dtype in (np.float64, np.float32):
         X = rng.standard_normal((8, 1, 4, 4)).astype(dtype)
-        CNNClassifier(filters=(2,), hidden_layer_sizes=(3,), max_iter=1, batch_norm=True,
-                      dropout=0.2, device="cuda").fit(X, np.arange(8) % 2)
-        MLPRegressor((3,), max_iter=1, device="cuda").fit(X.reshape(8, -1), X[:, 0, 0, 0])
+        rows, y = X.reshape(8, -1), np.arange(8) % 2
+        CNNClassifier(filters=(2, 2), hidden_layer_sizes=(3,), max_iter=1, batch_norm=True,
+                      residual=True, strides=(1, 2), pooling="stochastic", augment="shift_flip",
+                      spatial_dropout=0.2, activation="maxout", device="cuda").fit(X, y).predict(X)
+        CNNRegressor(filters=(2,), hidden_layer_sizes=(3,), max_iter=1, pooling="avg",
+                     device="cuda").fit(X, y * 1.0)
+        MLPClassifier((3,), max_iter=1, dropconnect=0.2, clip_value=0.1, early_stopping=True,
+                      optimizer="adamw", l2=1e-3, device="cuda").fit(rows, np.eye(2)[y])
+        for optimizer, loss in [("sgd", "huber"), ("momentum", "absolute_error"),
+                                ("adagrad", "squared_error"), ("adadelta", "squared_error"),
+                                ("rmsprop", "squared_error")]:
+            MLPRegressor((3,), max_iter=1, optimizer=optimizer, loss=loss, clip_norm=1.0,
+                         activation="sigmoid", l1=1e-3, device="cuda").fit(rows, y * 1.0)
+        w = rng.standard_normal((2, 1, 3, 3)).astype(dtype)
+        ops.max_pool2d_backward(ops.max_pool2d(X, device="cuda"), X, device="cuda")
+        ops.stochastic_pool2d_backward(ops.stochastic_pool2d(X, device="cuda"), X, device="cuda")
+        ops.conv2d_backward(ops.conv2d(X, w, device="cuda"), X, w, device="cuda")
+        MLPClassifier((3,), max_iter=1, activation="tanh", device="cuda").fit(rows, y)
+        MLPClassifier((3,), max_iter=1, activation="leaky_relu", device="cuda").fit(rows, y)
+        MLPClassifier((3,), max_iter=1, activation="elu", device="cuda").fit(rows, y)
+
+
+def _defined_kernels():
+    """("kernel", module, name) of every kernel (not device function) in skdeep.ops."""
+    import importlib
+    import pkgutil
+
+    import skdeep.ops
+    from numba.cuda.simulator.kernel import FakeCUDAKernel
+
+    found = set()
+    for info in pkgutil.iter_modules(skdeep.ops.__path__):
+        if not info.name.startswith("_cuda"):
+            continue
+        module = importlib.import_module(f"skdeep.ops.{info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, FakeCUDAKernel) and not value._device:
+                found.add(("kernel", module.__name__, name))
+    return found
 
 
 def test_every_launched_kernel_compiles_for_a_gpu(tmp_path):
-    if len(signatures.RECORDS) < 20:
-        _small_workload()
+    if len(signatures.RECORDS) < 50:
+        _workload()
     kernels = {recipe for recipe, _ in signatures.RECORDS}
     assert any(recipe[0] == "gemm" for recipe in kernels)
+    assert _defined_kernels() <= kernels, "kernels no test launched: cannot compile them"
     path = tmp_path / "signatures.pkl"
     path.write_bytes(pickle.dumps(signatures.RECORDS))
     result = subprocess.run(
