@@ -104,6 +104,7 @@ class BaseNetwork(BaseEstimator):
     # -- fitting ------------------------------------------------------------------------
     def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
         self._check_parameter_combinations()
+        backend = fit_backend(self.device, type(self).__name__)  # before any state changes
         continuing = (incremental or self.warm_start) and hasattr(self, "_network")
         X, y = self._validate_targets(X, y, reset=not continuing)
         self._check_input_shape(X, reset=not continuing)
@@ -123,7 +124,6 @@ class BaseNetwork(BaseEstimator):
             )
 
         saved = self._network.snapshot() if continuing else None
-        backend = fit_backend(self.device, type(self).__name__)
         try:
             # Overflow on the way to a non-finite loss is reported as a DivergenceError.
             with np.errstate(over="ignore", invalid="ignore"), self._compute_context():

@@ -134,10 +134,12 @@ _WITHOUT_GPU = textwrap.dedent("""
     model = pickle.loads(sys.stdin.buffer.read())
     X = np.load(sys.argv[1])
     np.save(sys.argv[2], model.predict_proba(X))   # a GPU-fitted model, no GPU here
+    failed = MLPClassifier(device="cuda", max_iter=1)
     try:
-        MLPClassifier(device="cuda", max_iter=1).fit(X, model.predict(X))
+        failed.fit(X, model.predict(X))
     except ValueError as error:
         print("cuda error:", error)
+    print("left unfitted:", not hasattr(failed, "n_iter_"))
     auto = MLPClassifier(device="auto", max_iter=1, random_state=0).fit(X, model.predict(X))
     print("auto fitted:", auto.n_iter_)
 """)
@@ -157,6 +159,7 @@ def test_gpu_fitted_model_pickles_numpy_and_predicts_without_a_gpu(tmp_path):
     )
     out = result.stdout.decode()
     assert "cuda error: MLPClassifier: device='cuda' needs an NVIDIA GPU" in out
+    assert "left unfitted: True" in out
     assert "auto fitted: 1" in out
     assert_allclose(np.load(tmp_path / "p.npy"), model.predict_proba(X_TAB), rtol=1e-12)
 
