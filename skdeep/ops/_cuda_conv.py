@@ -1,10 +1,12 @@
 """2-D convolution on the GPU over channels-last (N, H, W, C) device arrays.
 
 Forward and weight gradient are implicit GEMMs (:mod:`skdeep.ops._cuda_gemm`) reading
-im2col(x) through a loader. The input gradient is ``dy @ W.T`` (the gradient of every
-patch) followed by a gather that sums, for each input pixel, the patches that cover it:
-each thread writes one element of ``dx``, so no atomics are needed. Weights are the
-(KH * KW * C, F) matrix the CPU backend uses.
+im2col(x) through a loader. The input gradient of a stride-1 convolution is one too: a
+convolution of ``dy`` with the weights turned around (flipped taps, input and output
+channels swapped), padded by ``KH - 1 - top``. With a larger stride it is ``dy @ W.T``
+(the gradient of every patch) followed by a gather that sums, for each input pixel, the
+patches that cover it: each thread writes one element of ``dx``, so no atomics are
+needed. Weights are the (KH * KW * C, F) matrix the CPU backend uses.
 """
 
 from numba import cuda
@@ -43,11 +45,26 @@ def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
     gemm.sum_partials(partials, dwmat, dbias)
     if not need_dx:
         return None, dwmat, dbias
+    if tuple(stride_hw) == (1, 1):
+        return _input_gradient_stride_1(dy, x, wmat, kernel_hw, geometry), dwmat, dbias
     patch_grads = empty((rows, taps), x.dtype)
     gemm.gemm(gemm.load_rows, dy_rows, gemm.load_transposed, wmat, patch_grads, rows, taps, f)
     dx = empty(x.shape, x.dtype)
     launch(_fold_patches, dx.size)(patch_grads, geo, dx)
     return dx, dwmat, dbias
+
+
+def _input_gradient_stride_1(dy, x, wmat, kernel_hw, geometry):
+    """``dx`` as the implicit-GEMM convolution of ``dy`` with the turned-around weights."""
+    n, height, width, channels = x.shape
+    (kernel_h, kernel_w), (_, _, top, left) = kernel_hw, geometry
+    geo = (height, width, kernel_h, kernel_w, 1, 1, kernel_h - 1 - top, kernel_w - 1 - left)
+    dx = empty(x.shape, x.dtype)
+    rows = n * height * width
+    gemm.gemm(gemm.load_patches, dy, gemm.load_flipped_weights, wmat,
+              dx.reshape(rows, channels), rows, channels, kernel_h * kernel_w * wmat.shape[1],
+              geo)
+    return dx
 
 
 @cuda.jit

@@ -105,6 +105,23 @@ def load_patches_transposed_ones(x, k, m, geo):
 
 
 @cuda.jit(device=True, inline="always")
+def load_flipped_weights(w, k, c, geo):
+    """Row ``k`` = (kh, kw, f), column ``c`` of the weights turned around for the input
+    gradient of a stride-1 convolution: ``W[(KH-1-kh, KW-1-kw, c), f]``.
+
+    ``w`` is (KH * KW * C, F); ``geo`` is the loader geometry, (KH, KW) at ``geo[2:4]``.
+    """
+    kernel_h, kernel_w = geo[2], geo[3]
+    filters = w.shape[1]
+    channels = w.shape[0] // (kernel_h * kernel_w)
+    tap = k // filters
+    f = k - tap * filters
+    kh = tap // kernel_w
+    kw = tap - kh * kernel_w
+    return w[((kernel_h - 1 - kh) * kernel_w + kernel_w - 1 - kw) * channels + c, f]
+
+
+@cuda.jit(device=True, inline="always")
 def store(out, extra, m, n, value):
     out[m, n] = value
 
