@@ -26,7 +26,7 @@ def _slices(n_rows):
     return int(max(1, min(_MAX_SLICES, n_rows // 256)))
 
 
-def _partial_launch(kernel, n_rows, channels, slices):
+def _partial_launch(kernel, channels, slices):
     grid = (-(-channels // _CHANNELS), slices)
     return kernel[grid, (_CHANNELS, _LANES)]
 
@@ -41,6 +41,28 @@ def _reduce_lanes(shared, c_local, lane, value):
             total += shared[k, c_local]
     cuda.syncthreads()
     return total
+
+
+@cuda.jit(device=True, inline="always")
+def _store_partials(partial, c_local, lane, c, first, second):
+    """Add up a block's row lanes and write its two partial sums for channel ``c``."""
+    shared = cuda.shared.array((_LANES, _CHANNELS), np.float64)
+    first = _reduce_lanes(shared, c_local, lane, first)
+    second = _reduce_lanes(shared, c_local, lane, second)
+    if lane == 0 and c < partial.shape[2]:
+        partial[cuda.blockIdx.y, 0, c] = first
+        partial[cuda.blockIdx.y, 1, c] = second
+
+
+@cuda.jit(device=True, inline="always")
+def _sum_slices(partial, c):
+    """The two sums of channel ``c`` over every row slice, added in order."""
+    first = 0.0
+    second = 0.0
+    for s in range(partial.shape[0]):
+        first += partial[s, 0, c]
+        second += partial[s, 1, c]
+    return first, second
 
 
 @cuda.jit
@@ -58,12 +80,7 @@ def _forward_partials(x, fraction, positions, partial):
             d = x[r, c] - shift
             first += w * d
             second += w * d * d
-    shared = cuda.shared.array((_LANES, _CHANNELS), np.float64)
-    first = _reduce_lanes(shared, c_local, lane, first)
-    second = _reduce_lanes(shared, c_local, lane, second)
-    if lane == 0 and c < channels:
-        partial[cuda.blockIdx.y, 0, c] = first
-        partial[cuda.blockIdx.y, 1, c] = second
+    _store_partials(partial, c_local, lane, c, first, second)
 
 
 @cuda.jit
@@ -71,11 +88,7 @@ def _statistics(x, partial, eps, momentum, mean, inv_std, running_mean, running_
     c = cuda.grid(1)
     if c >= mean.size:
         return
-    first = 0.0
-    second = 0.0
-    for s in range(partial.shape[0]):
-        first += partial[s, 0, c]
-        second += partial[s, 1, c]
+    first, second = _sum_slices(partial, c)
     m = x[0, c] + first
     var = max(second - first * first, 0.0)
     mean[c] = m
@@ -109,12 +122,7 @@ def _backward_partials(dy, x_hat, partial):
         for r in range(cuda.blockIdx.y * _LANES + lane, n_rows, step):
             first += dy[r, c]
             second += dy[r, c] * x_hat[r, c]
-    shared = cuda.shared.array((_LANES, _CHANNELS), np.float64)
-    first = _reduce_lanes(shared, c_local, lane, first)
-    second = _reduce_lanes(shared, c_local, lane, second)
-    if lane == 0 and c < channels:
-        partial[cuda.blockIdx.y, 0, c] = first
-        partial[cuda.blockIdx.y, 1, c] = second
+    _store_partials(partial, c_local, lane, c, first, second)
 
 
 @cuda.jit
@@ -122,11 +130,7 @@ def _gradient_totals(partial, gamma, dgamma, dbeta, totals):
     c = cuda.grid(1)
     if c >= gamma.size:
         return
-    first = 0.0
-    second = 0.0
-    for s in range(partial.shape[0]):
-        first += partial[s, 0, c]
-        second += partial[s, 1, c]
+    first, second = _sum_slices(partial, c)
     dbeta[c] = first
     dgamma[c] = second
     totals[0, c] = gamma[c] * first
@@ -162,8 +166,7 @@ def forward(rows, fraction, positions, gamma, beta, eps, running_mean, running_v
     n_rows, channels = rows.shape
     slices = _slices(n_rows)
     partial = empty((slices, 2, channels), np.float64)
-    _partial_launch(_forward_partials, n_rows, channels, slices)(rows, fraction, positions,
-                                                                 partial)
+    _partial_launch(_forward_partials, channels, slices)(rows, fraction, positions, partial)
     mean, inv_std = empty(channels, np.float64), empty(channels, np.float64)
     launch(_statistics, channels)(rows, partial, eps, momentum, mean, inv_std, running_mean,
                                   running_var)
@@ -177,7 +180,7 @@ def backward(dy, cache, gamma, dgamma, dbeta):
     n_rows, channels = dy.shape
     slices = _slices(n_rows)
     partial = empty((slices, 2, channels), np.float64)
-    _partial_launch(_backward_partials, n_rows, channels, slices)(dy, x_hat, partial)
+    _partial_launch(_backward_partials, channels, slices)(dy, x_hat, partial)
     totals = empty((2, channels), np.float64)
     launch(_gradient_totals, channels)(partial, gamma, dgamma, dbeta, totals)
     dx = empty(dy.shape, dy.dtype)

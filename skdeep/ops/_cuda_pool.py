@@ -8,6 +8,7 @@ windows need no atomics and sums run in a fixed order.
 
 from numba import cuda
 
+from . import _cpu_pool
 from ._cuda_arrays import empty, launch, nhwc_index
 from ._cuda_random import mix, uniform
 
@@ -85,16 +86,8 @@ def _avg_backward(dy, pool_h, pool_w, stride_h, stride_w, dx):
     dx[n, h, w, c] = total * (1.0 / (pool_h * pool_w))
 
 
-@cuda.jit(device=True, inline="always")
-def _positive_sums(x, n, h0, w0, c, pool_h, pool_w):
-    total = 0.0
-    squares = 0.0
-    for ph in range(pool_h):
-        for pw in range(pool_w):
-            v = max(x[n, h0 + ph, w0 + pw, c], 0.0)
-            total += v
-            squares += v * v
-    return total, squares
+# The CPU kernels' helper, compiled from the same Python source for the GPU.
+_positive_sums = cuda.jit(device=True, inline="always")(_cpu_pool._positive_sums.py_func)
 
 
 @cuda.jit
