@@ -42,7 +42,7 @@ from sklearn.exceptions import ConvergenceWarning
 from skdeep import CNNClassifier
 from skdeep.nn import ForwardContext
 from skdeep.nn.layers import Conv2D
-from skdeep.ops._threads import kernel_threads
+from skdeep.ops.cpu.threads import kernel_threads
 
 from _data import load_mnist_sample
 from _report import replace_section
@@ -294,7 +294,7 @@ def main():
 
 
 def check_gpu():
-    from skdeep.ops._cuda_support import gpu_visible, simulated
+    from skdeep.ops.cuda.support import gpu_visible, simulated
 
     if simulated() or not gpu_visible():
         raise SystemExit("--device cuda needs a visible NVIDIA GPU (and NUMBA_ENABLE_CUDASIM "

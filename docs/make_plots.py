@@ -24,7 +24,7 @@ from skdeep.nn import ForwardContext, Network  # noqa: E402
 from skdeep.nn.architectures import dense_stack  # noqa: E402
 from skdeep.nn.initializers import resolve_initializer  # noqa: E402
 from skdeep.nn.layers import Augment, Dense  # noqa: E402
-from skdeep.nn.masks import row_keys  # noqa: E402
+from skdeep.ops.cpu.masks import row_keys  # noqa: E402
 
 IMG = pathlib.Path(__file__).parent / "img"
 

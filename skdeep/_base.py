@@ -6,7 +6,6 @@ train (``_loss_name``), how targets are encoded (``_encode_targets``) and how a 
 set is scored (``score``).
 """
 
-import contextlib
 import time
 import warnings
 
@@ -18,20 +17,19 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from ._constraints import SHARED_PARAMETER_CONSTRAINTS
-from .backends import CPU, fit_backend, predict_backend
 from ._convergence import ConvergenceMonitor
-from .nn import ForwardContext, Network
+from ._exceptions import DivergenceError
+from .backends import CPU, fit_backend, predict_backend
+from .nn import Network
 from .nn.initializers import resolve_initializer
 from .nn.layers import Dense
-from .nn.masks import row_keys
-from .nn.optimizers import make_optimizer
+from .nn.optimizers import make_optimizer, resolve_learning_rate
 from .nn.schedules import SCHEDULES
+from .nn.training import NonFiniteLoss, Regularization, Trainer, training_data
+
+__all__ = ["BaseNetwork", "DivergenceError"]
 
 AUTO_BATCH_SIZE = 200
-
-
-class DivergenceError(ValueError, FloatingPointError):
-    """Raised when the training loss becomes NaN or infinite."""
 
 
 class BaseNetwork(BaseEstimator):
@@ -50,10 +48,6 @@ class BaseNetwork(BaseEstimator):
     def _network_input(self, X):
         """Validated samples in the layout the network's first layer takes."""
         return X
-
-    def _compute_context(self):
-        """Context manager around training and prediction on the CPU (thread limits)."""
-        return contextlib.nullcontext()
 
     def _build_layers(self, n_features, n_outputs):
         raise NotImplementedError
@@ -120,13 +114,15 @@ class BaseNetwork(BaseEstimator):
         if not incremental or not hasattr(self, "_monitor"):
             self._monitor = ConvergenceMonitor(
                 self.tol, self.n_iter_no_change, self.early_stopping and not incremental,
-                self.lr_schedule == "plateau", self.learning_rate,
+                self.lr_schedule == "plateau", self._learning_rate(),
+                noisy=self._network.stochastic,
             )
 
         saved = self._network.snapshot() if continuing else None
+        context = backend.compute_context(self._network.convolutional)
         try:
             # Overflow on the way to a non-finite loss is reported as a DivergenceError.
-            with np.errstate(over="ignore", invalid="ignore"), self._compute_context():
+            with np.errstate(over="ignore", invalid="ignore"), context:
                 self._network.to_backend(backend)
                 self._optimizer.to_backend(backend)
                 try:
@@ -201,6 +197,16 @@ class BaseNetwork(BaseEstimator):
             epsilon=self.epsilon, weight_decay=self.l2, n_decay=network.n_decay,
         )
 
+    def _learning_rate(self):
+        """``learning_rate`` as a float (``"auto"``: the optimizer's customary rate)."""
+        return resolve_learning_rate(self.learning_rate, self.optimizer)
+
+    def _trainer(self):
+        decoupled = self.optimizer == "adamw"  # AdamW's l2 is weight decay in its update
+        regularization = Regularization(self.l1, 0.0 if decoupled else self.l2,
+                                        self.clip_norm, self.clip_value)
+        return Trainer(self._network, self._optimizer, regularization, self._seed)
+
     def _split_validation(self, X, Y, y, weights):
         split = train_test_split(
             np.arange(len(X)), test_size=self.validation_fraction,
@@ -214,20 +220,23 @@ class BaseNetwork(BaseEstimator):
         validation = None
         if early_stopping:
             (X, Y, weights), validation = self._split_validation(X, Y, y, weights)
-        backend = self._network.backend
-        workspace = backend.workspace()
-        keys = row_keys(X, self._seed) if self._uses_row_keys() else None
-        keys = None if keys is None else backend.asarray(keys)
-        # Converted (and uploaded to a GPU) once per fit, not once per batch and epoch.
-        X, Y = backend.asarray(self._network_input(X)), backend.asarray(Y)
+        trainer = self._trainer()
+        data = training_data(self._network, self._network_input(X), Y, weights, self._seed)
         batch_size = self._resolve_batch_size(len(X))
-        schedule = SCHEDULES[self.lr_schedule]
+        schedule = SCHEDULES[self.lr_schedule].factor
+        base_rate = self._learning_rate()
         n_epochs = 1 if incremental else self.max_iter
         monitor = self._monitor
         for _ in range(n_epochs):
             start = time.perf_counter()
-            lr = self.learning_rate * schedule(self.n_iter_, self.max_iter) * monitor.lr_factor
-            loss = self._run_epoch(X, Y, weights, keys, batch_size, lr, workspace)
+            lr = base_rate * schedule(self.n_iter_, self.max_iter) * monitor.lr_factor
+            order = self._rng.permutation(len(X)) if self.shuffle else None
+            try:
+                loss, steps = trainer.run_epoch(data, order, batch_size, lr, self.n_iter_,
+                                                self._n_steps)
+            except NonFiniteLoss as error:
+                self._raise_divergence(error.value)
+            self._n_steps += steps
             self.n_iter_ += 1
             self.t_ += len(X)
             self.loss_curve_.append(loss)
@@ -255,10 +264,6 @@ class BaseNetwork(BaseEstimator):
                 "Scale the inputs (e.g. with StandardScaler) or use a smaller learning_rate."
             )
 
-    def _uses_row_keys(self):
-        """Whether some layer draws per-sample masks, which are keyed by sample content."""
-        return self.dropout > 0
-
     def _resolve_batch_size(self, n_samples):
         if self.batch_size is None:
             return n_samples
@@ -266,60 +271,12 @@ class BaseNetwork(BaseEstimator):
             return min(AUTO_BATCH_SIZE, n_samples)
         return min(self.batch_size, n_samples)
 
-    def _run_epoch(self, X, Y, weights, keys, batch_size, lr, workspace):
-        """One pass over the data; returns the epoch's mean training loss.
-
-        Each step's temporaries come from ``workspace`` (reused buffers on a GPU).
-        """
-        n = len(X)
-        network = self._network
-        backend = network.backend
-        if self.shuffle:
-            order = self._rng.permutation(n)
-            rows = backend.asarray(order)  # on a GPU: uploaded once per epoch
-            X, Y = backend.take_rows(X, rows), backend.take_rows(Y, rows)
-            weights = None if weights is None else weights[order]
-            keys = None if keys is None else backend.take_rows(keys, rows)
-        fractions, batch_weights = _epoch_fractions(weights, n, batch_size, X.dtype)
-        fractions = None if fractions is None else backend.asarray(fractions)  # once per epoch
-        total = backend.loss_total()
-        for start, batch_weight in zip(range(0, n, batch_size), batch_weights):
-            if batch_weight == 0:
-                continue
-            batch = slice(start, start + batch_size)
-            fraction = None if fractions is None else fractions[batch]
-            ctx = ForwardContext(
-                training=True, sample_fraction=fraction,
-                row_keys=None if keys is None else keys[batch],
-                seed=self._seed, epoch=self.n_iter_, step=self._n_steps,
-            )
-            with workspace.step():
-                value = network.loss_and_gradient(X[batch], Y[batch], fraction, ctx)
-                # On a GPU the value stays there (None here) and is read once per epoch.
-                value = total.add(batch_weight, value, self._apply_penalty(network))
-                if value is not None and not np.isfinite(value):
-                    self._raise_divergence(value)
-                backend.clip_gradient(network.grad, self.clip_norm, self.clip_value)
-                self._optimizer.step(network.theta, network.grad, lr)
-            self._n_steps += 1
-        mean = total.mean()
-        if not np.isfinite(mean):
-            self._raise_divergence(mean)
-        return mean
-
     def _raise_divergence(self, value):
         raise DivergenceError(
             f"The training loss became {value} at epoch {self.n_iter_ + 1}: "
             f"{type(self).__name__} diverged. Scale the inputs (e.g. with "
-            f"StandardScaler) or use a smaller learning_rate (now {self.learning_rate})."
+            f"StandardScaler) or use a smaller learning_rate (now {self._learning_rate()})."
         )
-
-    def _apply_penalty(self, network):
-        if not (self.l1 or self.l2):
-            return 0.0
-        l2 = 0.0 if self.optimizer == "adamw" else self.l2
-        return network.backend.add_penalty(network.theta[: network.n_decay],
-                                           network.grad[: network.n_decay], self.l1, l2)
 
     def _score_validation(self, validation):
         X_val, y_val, w_val = validation
@@ -351,7 +308,7 @@ class BaseNetwork(BaseEstimator):
         # While training (validation scores) the network is on its fit's device already.
         on_cpu = network.backend is CPU
         backend = predict_backend(self.device) if on_cpu else network.backend
-        with self._compute_context():
+        with backend.compute_context(network.convolutional):
             network.to_backend(backend)
             try:
                 parts = [backend.to_numpy(network.predict(
@@ -365,20 +322,3 @@ class BaseNetwork(BaseEstimator):
 
 def _take(array, index):
     return None if array is None else array[index]
-
-
-def _epoch_fractions(weights, n, batch_size, dtype):
-    """Each sample's share of its batch's loss (None: equal shares), and each batch's
-    total weight, for the batches ``[start, start + batch_size)`` of one epoch."""
-    starts = range(0, n, batch_size)
-    if weights is None:
-        return None, [float(min(batch_size, n - start)) for start in starts]
-    fractions = np.zeros(n, dtype=dtype)
-    totals = []
-    for start in starts:
-        w = weights[start:start + batch_size]
-        total = float(w.sum())
-        totals.append(total)
-        if total > 0:
-            fractions[start:start + batch_size] = w / total
-    return fractions, totals

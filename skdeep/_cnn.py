@@ -11,7 +11,6 @@ from ._docstrings import ATTRIBUTES_DOC, CLASSIFIER_LOSS_DOC, CNN_PARAMETERS_DOC
 from ._docstrings import REGRESSOR_LOSS_DOC, parameters_doc
 from ._regressor import NetworkRegressor
 from .nn.architectures import conv_stack, dense_stack
-from .ops._threads import kernel_threads
 
 CNN_PARAMETER_CONSTRAINTS = {
     "input_shape": ["array-like", None],
@@ -44,13 +43,6 @@ class _CNNLayers:
 
     _allow_nd = True
     _predict_chunk = 256
-
-    def _compute_context(self):
-        return kernel_threads()
-
-    def _uses_row_keys(self):
-        return (self.dropout > 0 or self.spatial_dropout > 0 or self.pooling == "stochastic"
-                or self.augment is not None)
 
     def _check_parameter_combinations(self):
         super()._check_parameter_combinations()
@@ -162,7 +154,7 @@ class CNNClassifier(_CNNLayers, NetworkClassifier):
         self, hidden_layer_sizes=(100,), activation="relu", *, input_shape=None,
         filters=(32, 64), kernel_size=3, strides=1, padding="same", pooling="max", pool_size=2,
         spatial_dropout=0.0, residual=False, augment=None, initializer="auto",
-        optimizer="adam", learning_rate=1e-3, lr_schedule="constant", momentum=0.9,
+        optimizer="adam", learning_rate="auto", lr_schedule="constant", momentum=0.9,
         beta_1=0.9, beta_2=0.999, rho=0.9, epsilon=1e-8, batch_size="auto", max_iter=200,
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False, loss="auto",
         clip_norm=None, clip_value=None, early_stopping=False, validation_fraction=0.1,
@@ -228,7 +220,7 @@ class CNNRegressor(_CNNLayers, NetworkRegressor):
         self, hidden_layer_sizes=(100,), activation="relu", *, input_shape=None,
         filters=(32, 64), kernel_size=3, strides=1, padding="same", pooling="max", pool_size=2,
         spatial_dropout=0.0, residual=False, augment=None, initializer="auto",
-        optimizer="adam", learning_rate=1e-3, lr_schedule="constant", momentum=0.9,
+        optimizer="adam", learning_rate="auto", lr_schedule="constant", momentum=0.9,
         beta_1=0.9, beta_2=0.999, rho=0.9, epsilon=1e-8, batch_size="auto", max_iter=200,
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False,
         loss="squared_error", clip_norm=None, clip_value=None, early_stopping=False,

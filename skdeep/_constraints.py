@@ -16,10 +16,10 @@ def _unit_interval_left_closed():
 
 SHARED_PARAMETER_CONSTRAINTS = {
     "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-    "activation": [StrOptions(set(ACTIVATIONS) | {"maxout"})],
+    "activation": [StrOptions(set(ACTIVATIONS))],
     "initializer": [StrOptions({"auto"} | set(INITIALIZERS))],
     "optimizer": [StrOptions(set(OPTIMIZERS))],
-    "learning_rate": [Interval(Real, 0, None, closed="neither")],
+    "learning_rate": [Interval(Real, 0, None, closed="neither"), StrOptions({"auto"})],
     "lr_schedule": [StrOptions(set(SCHEDULES))],
     "momentum": [Interval(Real, 0, 1, closed="both")],
     "beta_1": _unit_interval_left_closed(),

@@ -36,7 +36,7 @@ class MLPClassifier(_MLPLayers, NetworkClassifier):
 
     def __init__(
         self, hidden_layer_sizes=(100,), activation="relu", *, initializer="auto",
-        optimizer="adam", learning_rate=1e-3, lr_schedule="constant", momentum=0.9,
+        optimizer="adam", learning_rate="auto", lr_schedule="constant", momentum=0.9,
         beta_1=0.9, beta_2=0.999, rho=0.9, epsilon=1e-8, batch_size="auto", max_iter=200,
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False, loss="auto",
         clip_norm=None, clip_value=None, early_stopping=False, validation_fraction=0.1,
@@ -86,7 +86,7 @@ class MLPRegressor(_MLPLayers, NetworkRegressor):
 
     def __init__(
         self, hidden_layer_sizes=(100,), activation="relu", *, initializer="auto",
-        optimizer="adam", learning_rate=1e-3, lr_schedule="constant", momentum=0.9,
+        optimizer="adam", learning_rate="auto", lr_schedule="constant", momentum=0.9,
         beta_1=0.9, beta_2=0.999, rho=0.9, epsilon=1e-8, batch_size="auto", max_iter=200,
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False,
         loss="squared_error", clip_norm=None, clip_value=None, early_stopping=False,

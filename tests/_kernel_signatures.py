@@ -56,7 +56,7 @@ COMPILE_SCRIPT = """
 import importlib, pickle, sys
 import numpy as np
 from numba import cuda
-from skdeep.ops import _cuda_gemm as gemm
+from skdeep.ops.cuda import gemm
 
 def py_func(recipe):
     if recipe[0] == "gemm":

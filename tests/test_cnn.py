@@ -142,7 +142,7 @@ def test_kernels_load_from_the_disk_cache_in_a_fresh_process():
         import numpy as np
         from skdeep import CNNClassifier
         from numba.core.registry import CPUDispatcher
-        from skdeep.ops import _cpu_conv, _cpu_direct, _cpu_norm, _cpu_pool
+        from skdeep.ops.cpu import conv_direct as _cpu_direct, conv_gemm as _cpu_conv, norm as _cpu_norm, pool as _cpu_pool
         rng = np.random.default_rng(0)
         X, y = rng.standard_normal((40, 1, 8, 8)).astype(np.float32), np.arange(40) % 2
         CNNClassifier(filters=(4, 32), batch_norm=True, max_iter=1, batch_size=16,

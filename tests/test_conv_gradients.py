@@ -9,7 +9,7 @@ from skdeep.nn.architectures import conv_stack, dense_stack
 from skdeep.nn.layers import (
     AvgPool2D, BatchNorm, Conv2D, MaxPool2D, SpatialDropout, StochasticPool2D,
 )
-from skdeep.nn.masks import row_keys
+from skdeep.ops.cpu.masks import row_keys
 
 from ._finite_difference import numerical_gradient
 from .test_gradients import _check_layer
@@ -158,7 +158,7 @@ def test_batch_norm_statistics_are_exact_far_from_zero():
 def test_batch_norm_parallel_and_serial_kernels_agree():
     # Inside kernel_threads (a CNN fit) batch norm runs parallel kernels; outside (an MLP
     # fit, where BLAS owns the cores) serial ones. Both compute the same thing.
-    from skdeep.ops._threads import kernel_threads
+    from skdeep.ops.cpu.threads import kernel_threads
 
     x = _maps((16, 5, 5, 3))
     fraction = np.random.default_rng(3).dirichlet(np.ones(16))

@@ -15,7 +15,7 @@ import sys
 import numpy as np
 import pytest
 
-from skdeep.ops._cuda_support import simulated
+from skdeep.ops.cuda.support import simulated
 
 from . import _kernel_signatures as signatures
 

@@ -11,7 +11,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skdeep import ops
-from skdeep.ops._cuda_support import cuda_available
+from skdeep.ops.cuda.support import cuda_available
 
 from . import _reference_ops as ref
 from .test_ops import _assert_close, _data
@@ -110,7 +110,7 @@ def test_device_arrays_on_the_cpu_raise():
 def test_gemm_with_the_gpu_tile_sizes():
     """The kernel with the tiles a GPU runs (64 x 64 x 8, 4 x 4 per thread), partial tiles
     and a split k range, against NumPy."""
-    from skdeep.ops import _cuda_gemm as gemm
+    from skdeep.ops.cuda import gemm
 
     cuda = _cuda()
     rng = np.random.default_rng(0)

@@ -15,7 +15,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skdeep import CNNClassifier, CNNRegressor, DivergenceError, MLPClassifier, MLPRegressor
-from skdeep.ops._cuda_support import cuda_available
+from skdeep.ops.cuda.support import cuda_available
 
 pytestmark = pytest.mark.skipif(not cuda_available(),
                                 reason="needs numba-cuda's simulator or a GPU")
@@ -166,7 +166,7 @@ def test_gpu_fitted_model_pickles_numpy_and_predicts_without_a_gpu(tmp_path):
 
 def test_training_steps_reuse_their_buffers():
     """After the first steps of each batch shape, a GPU fit allocates nothing per step."""
-    from skdeep.ops import _cuda_arrays
+    from skdeep.ops.cuda import arrays as _cuda_arrays
 
     sizes = []
     original = _cuda_arrays.Workspace.step
@@ -220,7 +220,7 @@ def test_no_copies_between_host_and_device_per_batch(monkeypatch):
                              dropout=0.2, l2=1e-3, clip_norm=1.0,
                              random_state=0, device="cuda")
 
-    from skdeep.ops._cuda_support import kernel_problem
+    from skdeep.ops.cuda.support import kernel_problem
 
     assert kernel_problem() is None  # the once-per-process check reads one array back
     few = _count_transfers(monkeypatch, make(12), X_TAB, Y_CLASS)     # 2 batches per epoch

@@ -5,12 +5,12 @@ import pytest
 from numpy.testing import assert_allclose
 
 from skdeep.nn import ForwardContext, Network
-from skdeep.nn.activations import ACTIVATIONS
+from skdeep.ops.cpu.activations import ACTIVATIONS
 from skdeep.nn.architectures import dense_stack
 from skdeep.nn.layers import Activation, BatchNorm, Dense, Dropout, Maxout
-from skdeep.nn.losses import LOSSES
-from skdeep.nn.masks import row_keys
-from skdeep.nn.regularization import add_penalty_gradient, penalty_value
+from skdeep.ops.cpu.losses import LOSSES
+from skdeep.ops.cpu.masks import row_keys
+from skdeep.ops.cpu.reduce import add_penalty_gradient, penalty_value
 
 from ._finite_difference import numerical_gradient
 
@@ -146,7 +146,7 @@ def test_whole_network_gradient(loss):
 
 
 def test_clip_gradient_rescales_to_the_norm_or_clamps_entries():
-    from skdeep.nn.regularization import clip_gradient
+    from skdeep.ops.cpu.reduce import clip_gradient
 
     grad = np.array([3.0, -4.0])
     clip_gradient(grad, clip_norm=1.0)

@@ -5,7 +5,7 @@ import numpy as np
 from skdeep.nn import ForwardContext
 from skdeep.nn.context import INFERENCE
 from skdeep.nn.layers import Dropout
-from skdeep.nn.masks import keep_mask, row_keys, stream_key
+from skdeep.ops.cpu.masks import keep_mask, row_keys, stream_key
 
 
 def test_dropout_is_identity_and_stateless_at_predict_time():

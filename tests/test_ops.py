@@ -82,8 +82,8 @@ def test_conv2d_backward_is_the_gradient(case):
 @pytest.mark.parametrize("case", CONV_CASES)
 def test_both_cpu_conv_kernels_match_reference(case, dtype, method):
     # The public op picks a kernel by channel count; check each one on every case.
-    from skdeep.ops import _cpu
-    from skdeep.ops._shapes import conv_geometry
+    from skdeep.ops.cpu import conv as _cpu
+    from skdeep.ops.shapes import conv_geometry
 
     n, c, h, w_, f, kh, kw, stride, padding = case
     x, w, b = _data((n, c, h, w_), dtype, 0), _data((f, c, kh, kw), dtype, 1), _data(f, dtype, 2)
@@ -102,8 +102,8 @@ def test_both_cpu_conv_kernels_match_reference(case, dtype, method):
 ])
 def test_single_channel_weight_gradient_matches_reference(n, h, w_, f, kh, kw, padding, dtype):
     # The first layer on one-channel images has its own weight-gradient kernel.
-    from skdeep.ops import _cpu
-    from skdeep.ops._shapes import conv_geometry
+    from skdeep.ops.cpu import conv as _cpu
+    from skdeep.ops.shapes import conv_geometry
 
     x, w = _data((n, 1, h, w_), dtype, 0), _data((f, 1, kh, kw), dtype, 1)
     dy = _data(ops.conv2d(x, w, padding=padding).shape, dtype, 3)

@@ -4,7 +4,7 @@
 into a backend object. The CUDA backend is imported only when it is used.
 """
 
-from ..ops._cuda_support import cuda_available, gpu_visible, require_cuda
+from ..ops.cuda.support import cuda_available, gpu_visible, require_cuda
 from .cpu import CPU
 
 __all__ = ["CPU", "cuda_backend", "fit_backend", "predict_backend"]

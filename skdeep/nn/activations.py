@@ -1,72 +1,34 @@
-"""Activation functions: a forward rule and a backward rule for each, keyed by name.
+"""The activations a network can use: one named record each.
 
-``forward(z)`` returns the activation ``a``; ``backward(dy, z, a)`` returns ``dL/dz`` given
-``dy = dL/da``. Both work on arrays of any shape and keep the dtype. Maxout changes the
-layer width, so it is a layer of its own (:mod:`skdeep.nn.layers.maxout`).
+The maths lives in the backends' kernels (:mod:`skdeep.ops.cpu.activations`,
+:mod:`skdeep.ops.cuda.activations`), looked up by the same name. A new element-wise
+activation is one record here plus its forward and backward rule in both.
 """
 
-import numpy as np
-from scipy.special import expit
-
-LEAKY_RELU_SLOPE = 0.01
-ELU_ALPHA = 1.0
+from typing import NamedTuple
 
 
-def _identity(z):
-    return z
+class Activation(NamedTuple):
+    """What a network needs to know of an activation besides its kernels."""
 
-
-def _identity_backward(dy, z, a):
-    return dy
-
-
-def _sigmoid(z):
-    return expit(z)
-
-
-def _sigmoid_backward(dy, z, a):
-    return dy * a * (1 - a)
-
-
-def _tanh(z):
-    return np.tanh(z)
-
-
-def _tanh_backward(dy, z, a):
-    return dy * (1 - a * a)
-
-
-def _relu(z):
-    return np.maximum(z, 0)
-
-
-def _relu_backward(dy, z, a):
-    return dy * (z > 0)
-
-
-def _leaky_relu(z):
-    return np.where(z > 0, z, z * z.dtype.type(LEAKY_RELU_SLOPE))
-
-
-def _leaky_relu_backward(dy, z, a):
-    return dy * np.where(z > 0, 1, LEAKY_RELU_SLOPE).astype(dy.dtype, copy=False)
-
-
-def _elu(z):
-    return np.where(z > 0, z, ELU_ALPHA * np.expm1(np.minimum(z, 0)))
-
-
-def _elu_backward(dy, z, a):
-    return dy * np.where(z > 0, 1, a + ELU_ALPHA).astype(dy.dtype, copy=False)
+    name: str
+    he_family: bool
+    """Whether ``initializer="auto"`` picks He initialization (ReLU-like), else Glorot."""
+    elementwise: bool = True
+    """False for maxout, which changes the layer's width (a layer of its own)."""
 
 
 ACTIVATIONS = {
-    "identity": (_identity, _identity_backward),
-    "sigmoid": (_sigmoid, _sigmoid_backward),
-    "logistic": (_sigmoid, _sigmoid_backward),
-    "tanh": (_tanh, _tanh_backward),
-    "relu": (_relu, _relu_backward),
-    "leaky_relu": (_leaky_relu, _leaky_relu_backward),
-    "elu": (_elu, _elu_backward),
+    record.name: record
+    for record in [
+        Activation("identity", he_family=False),
+        Activation("sigmoid", he_family=False),
+        Activation("logistic", he_family=False),  # scikit-learn's name for the sigmoid
+        Activation("tanh", he_family=False),
+        Activation("relu", he_family=True),
+        Activation("leaky_relu", he_family=True),
+        Activation("elu", he_family=True),
+        Activation("maxout", he_family=True, elementwise=False),
+    ]
 }
-"""Element-wise activations: name -> (forward, backward)."""
+"""Activations by name."""

@@ -5,7 +5,12 @@ batch-norm shifts always start at zero, batch-norm scales at one; these function
 initialize weights.
 """
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import numpy as np
+
+from .activations import ACTIVATIONS
 
 NORMAL_STD = 0.01
 UNIFORM_LIMIT = 0.05
@@ -51,19 +56,28 @@ def _lecun_variance(fan_in, fan_out):
     return 1.0 / fan_in
 
 
-INITIALIZERS = {
-    "zeros": _zeros,
-    "normal": _normal,
-    "uniform": _uniform,
-    "glorot_normal": _scaled_normal(_glorot_variance),
-    "glorot_uniform": _scaled_uniform(_glorot_variance),
-    "he_normal": _scaled_normal(_he_variance),
-    "he_uniform": _scaled_uniform(_he_variance),
-    "lecun_normal": _scaled_normal(_lecun_variance),
-}
-"""Weight initializers: name -> init(shape, fan_in, fan_out, rng, dtype)."""
+class Initializer(NamedTuple):
+    """A named weight initializer."""
 
-_HE_FAMILY = {"relu", "leaky_relu", "elu", "maxout"}
+    name: str
+    draw: Callable
+    """``draw(shape, fan_in, fan_out, rng, dtype) -> ndarray``."""
+
+
+INITIALIZERS = {
+    record.name: record
+    for record in [
+        Initializer("zeros", _zeros),
+        Initializer("normal", _normal),
+        Initializer("uniform", _uniform),
+        Initializer("glorot_normal", _scaled_normal(_glorot_variance)),
+        Initializer("glorot_uniform", _scaled_uniform(_glorot_variance)),
+        Initializer("he_normal", _scaled_normal(_he_variance)),
+        Initializer("he_uniform", _scaled_uniform(_he_variance)),
+        Initializer("lecun_normal", _scaled_normal(_lecun_variance)),
+    ]
+}
+"""Weight initializers by name."""
 
 
 def resolve_initializer(initializer, activation):
@@ -73,4 +87,4 @@ def resolve_initializer(initializer, activation):
     """
     if initializer != "auto":
         return initializer
-    return "he_uniform" if activation in _HE_FAMILY else "glorot_uniform"
+    return "he_uniform" if ACTIVATIONS[activation].he_family else "glorot_uniform"

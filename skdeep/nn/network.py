@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..backends.cpu import CPU
+from ._host import host_backend
 from .context import INFERENCE
 from .initializers import INITIALIZERS
 
@@ -19,18 +19,19 @@ class Network:
     ----------
     layers : list of Layer
     loss : str
-        Key of :data:`skdeep.nn.losses.LOSSES`.
+        Name of a loss in :data:`skdeep.nn.losses.LOSSES`.
     dtype : numpy dtype
         float32 or float64.
-
-    The arrays live on ``backend`` (the CPU unless :meth:`to_backend` moved them); a
-    pickled network always holds NumPy arrays.
+    backend : Backend, default=None
+        Where the arrays start (None: the CPU); :meth:`to_backend` moves them. A pickled
+        network always holds NumPy arrays.
     """
 
-    backend = CPU
-
-    def __init__(self, layers, loss, dtype):
+    def __init__(self, layers, loss, dtype, backend=None):
+        self.backend = host_backend() if backend is None else backend
         self.layers = layers
+        for layer in layers:
+            layer.backend = self.backend
         self.loss = loss
         self.dtype = np.dtype(dtype)
         specs = [(layer, spec) for layer in layers for spec in layer.param_specs()]
@@ -45,6 +46,22 @@ class Network:
         for layer in layers:
             layer.needs_input_grad = trains_before
             trains_before = trains_before or bool(layer.param_specs())
+
+    @property
+    def uses_row_keys(self):
+        """Whether some layer draws per-sample masks (keyed by the samples' content)."""
+        return any(layer.uses_row_keys for layer in self.layers)
+
+    @property
+    def stochastic(self):
+        """Whether training draws random masks (dropout, DropConnect, stochastic pooling,
+        augmentation): the training loss is then a noisy estimate."""
+        return any(layer.stochastic for layer in self.layers)
+
+    @property
+    def convolutional(self):
+        """Whether the network has image layers (the CPU then runs parallel kernels)."""
+        return any(layer.convolutional for layer in self.layers)
 
     def _bind(self):
         offset = 0
@@ -85,8 +102,11 @@ class Network:
 
     def __setstate__(self, state):
         self.__dict__.update(state)
+        self.backend = host_backend()  # layers pickle without their backend: they load on the CPU
+        for layer in self.layers:
+            layer.backend = self.backend
         self.grad = np.zeros_like(self.theta)
-        self._bind()  # layers pickle without their backend: they load on the CPU
+        self._bind()
 
     def release_caches(self):
         """Free the activations every layer kept from the last training batch."""
@@ -98,8 +118,8 @@ class Network:
         for layer, spec in self._specs:
             target = getattr(layer, spec.name)
             if spec.init == "weights":
-                init = INITIALIZERS[initializer]
-                target[...] = init(spec.shape, spec.fan_in, spec.fan_out, rng, self.dtype)
+                draw = INITIALIZERS[initializer].draw
+                target[...] = draw(spec.shape, spec.fan_in, spec.fan_out, rng, self.dtype)
             else:
                 target[...] = 1.0 if spec.init == "ones" else 0.0
 

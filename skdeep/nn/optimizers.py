@@ -3,25 +3,35 @@
 Each has ``step(theta, grad, lr)``, updating ``theta`` in place through its backend's fused
 update (one loop on the CPU, one kernel on the GPU), and keeps its state (velocities,
 squared-gradient averages) as flat arrays of the same dtype on the same device. Variants
-are built by composition: Nesterov is momentum with a flag, AdaDelta and RMSprop are
-AdaGrad with a decaying average, Adam is RMSprop plus momentum, AdamW is Adam with
-decoupled weight decay.
+are built by composition: Nesterov is momentum with a flag; RMSprop is AdaGrad whose sum
+of squares decays; AdaDelta is RMSprop that also averages its steps; Adam is RMSprop plus
+momentum; AdamW is Adam with decoupled weight decay.
+
+A new optimizer is one class (its state, its hyperparameters, one backend call) and one
+record in :data:`OPTIMIZERS`, plus its update in both backends' ``optimizers`` modules.
 """
 
 import math
+from typing import NamedTuple
 
-from ..backends.cpu import CPU
+from ._host import host_backend
 
 
 class Optimizer:
-    """State arrays (named in ``state``) on a backend; ``to_backend`` moves them."""
+    """State arrays (named in ``state``) on a backend; ``to_backend`` moves them.
+
+    ``hyperparameters`` names the estimator parameters the optimizer reads.
+    """
 
     state = ()
+    hyperparameters = ()
 
-    def __init__(self, size, dtype, backend=CPU):
-        self.backend = backend
+    def __init__(self, size, dtype, backend=None, **hyperparameters):
+        self.backend = host_backend() if backend is None else backend
+        for name in self.hyperparameters:
+            setattr(self, name, hyperparameters[name])
         for name in self.state:
-            setattr(self, name, backend.zeros(size, dtype))
+            setattr(self, name, self.backend.zeros(size, dtype))
 
     def to_backend(self, backend):
         """Move the state arrays to ``backend`` (a copy); returns self."""
@@ -37,7 +47,7 @@ class Optimizer:
         state = self.__dict__.copy()  # pickles hold NumPy arrays, whatever the device
         for name in self.state:
             state[name] = self.backend.to_numpy(state[name])
-        state["backend"] = CPU
+        state["backend"] = host_backend()
         return state
 
 
@@ -48,18 +58,14 @@ class SGD(Optimizer):
         self.backend.sgd_step(theta, grad, lr)
 
 
-class Momentum(Optimizer):
+class Momentum(SGD):
     """Heavy ball: ``v = momentum * v - lr * g; theta += v``.
 
     With ``nesterov=True`` the step looks ahead: ``theta += momentum * v - lr * g``.
     """
 
     state = ("velocity",)
-
-    def __init__(self, size, dtype, momentum=0.9, nesterov=False, backend=CPU):
-        super().__init__(size, dtype, backend)
-        self.momentum = momentum
-        self.nesterov = nesterov
+    hyperparameters = ("momentum", "nesterov")
 
     def step(self, theta, grad, lr):
         self.backend.momentum_step(theta, grad, self.velocity, lr, self.momentum, self.nesterov)
@@ -70,52 +76,40 @@ class AdaGrad(Optimizer):
     ``s += g**2; theta -= lr * g / (sqrt(s) + eps)``."""
 
     state = ("sq_sum",)
-
-    def __init__(self, size, dtype, epsilon=1e-8, backend=CPU):
-        super().__init__(size, dtype, backend)
-        self.epsilon = epsilon
+    hyperparameters = ("epsilon",)
 
     def step(self, theta, grad, lr):
         self.backend.adagrad_step(theta, grad, self.sq_sum, lr, self.epsilon)
 
 
-class RMSprop(Optimizer):
-    """AdaGrad with a decaying average: ``s = rho * s + (1 - rho) * g**2;
+class RMSprop(AdaGrad):
+    """AdaGrad whose sum decays: ``s = rho * s + (1 - rho) * g**2;
     theta -= lr * g / (sqrt(s) + eps)``."""
 
     state = ("sq_avg",)
-
-    def __init__(self, size, dtype, rho=0.9, epsilon=1e-8, backend=CPU):
-        super().__init__(size, dtype, backend)
-        self.rho = rho
-        self.epsilon = epsilon
+    hyperparameters = AdaGrad.hyperparameters + ("rho",)
 
     def step(self, theta, grad, lr):
         self.backend.rmsprop_step(theta, grad, self.sq_avg, lr, self.rho, self.epsilon)
 
 
-class AdaDelta(Optimizer):
+class AdaDelta(RMSprop):
     """RMSprop whose step size comes from a running average of past steps (Zeiler 2012):
     ``s = rho s + (1-rho) g**2; d = sqrt(u + eps) / sqrt(s + eps) * g;
     u = rho u + (1-rho) d**2; theta -= lr * d``. Zeiler's method has ``lr = 1``."""
 
-    state = ("sq_avg", "delta_avg")
-
-    def __init__(self, size, dtype, rho=0.9, epsilon=1e-8, backend=CPU):
-        super().__init__(size, dtype, backend)
-        self.rho = rho
-        self.epsilon = epsilon
+    state = RMSprop.state + ("delta_avg",)
 
     def step(self, theta, grad, lr):
         self.backend.adadelta_step(theta, grad, self.sq_avg, self.delta_avg, lr, self.rho,
                                    self.epsilon)
 
 
-class Adam(Optimizer):
+class Adam(RMSprop):
     """RMSprop plus momentum, with bias correction (Kingma & Ba 2015):
     ``m = b1 m + (1-b1) g; v = b2 v + (1-b2) g**2;
     theta -= lr * m_hat / (sqrt(v_hat) + eps)`` with ``m_hat = m / (1 - b1**t)``,
-    ``v_hat = v / (1 - b2**t)``.
+    ``v_hat = v / (1 - b2**t)``: RMSprop's average with ``rho = beta_2``.
 
     With ``weight_decay > 0`` (AdamW, Loshchilov & Hutter 2019) the first ``n_decay``
     parameters also shrink by ``lr * weight_decay * theta`` each step, outside the
@@ -123,15 +117,10 @@ class Adam(Optimizer):
     """
 
     state = ("m", "v")
+    hyperparameters = ("epsilon", "beta_1", "beta_2", "weight_decay", "n_decay")
 
-    def __init__(self, size, dtype, beta_1=0.9, beta_2=0.999, epsilon=1e-8,
-                 weight_decay=0.0, n_decay=0, backend=CPU):
-        super().__init__(size, dtype, backend)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.weight_decay = weight_decay
-        self.n_decay = n_decay
+    def __init__(self, size, dtype, backend=None, **hyperparameters):
+        super().__init__(size, dtype, backend, **hyperparameters)
         self.t = 0
 
     def step(self, theta, grad, lr):
@@ -148,26 +137,52 @@ class Adam(Optimizer):
                                self.beta_2, eps_hat)
 
 
-def make_optimizer(name, size, dtype, *, momentum, beta_1, beta_2, rho, epsilon,
-                   weight_decay=0.0, n_decay=0, backend=CPU):
+class OptimizerRecord(NamedTuple):
+    """A named optimizer: its class, settings fixed by the name, and its customary rate."""
+
+    name: str
+    cls: type
+    learning_rate: float
+    """What ``learning_rate="auto"`` stands for: the rate the method is usually run at."""
+    fixed: dict = {}
+    """Hyperparameters the name decides (e.g. ``nesterov=True``)."""
+
+
+OPTIMIZERS = {
+    record.name: record
+    for record in [
+        OptimizerRecord("sgd", SGD, 0.01),
+        OptimizerRecord("momentum", Momentum, 0.01, {"nesterov": False}),
+        OptimizerRecord("nesterov", Momentum, 0.01, {"nesterov": True}),
+        OptimizerRecord("adagrad", AdaGrad, 0.01),
+        OptimizerRecord("adadelta", AdaDelta, 1.0),
+        OptimizerRecord("rmsprop", RMSprop, 1e-3),
+        OptimizerRecord("adam", Adam, 1e-3, {"weight_decay": 0.0}),
+        OptimizerRecord("adamw", Adam, 1e-3),
+    ]
+}
+"""Optimizers by name, in order of increasing complexity."""
+
+
+def make_optimizer(name, size, dtype, *, backend=None, weight_decay=0.0, n_decay=0,
+                   **hyperparameters):
     """Build the optimizer called ``name`` for a flat vector of ``size`` parameters.
 
-    ``weight_decay`` only applies to ``"adamw"``; state arrays live on ``backend``.
+    ``hyperparameters`` holds (at least) the ones its class reads (``momentum``,
+    ``beta_1``, ``beta_2``, ``rho``, ``epsilon``); ``weight_decay`` only applies to
+    ``"adamw"``. State arrays live on ``backend`` (default: the CPU).
     """
-    if name == "sgd":
-        return SGD(size, dtype, backend)
-    if name in ("momentum", "nesterov"):
-        return Momentum(size, dtype, momentum, nesterov=name == "nesterov", backend=backend)
-    if name == "adagrad":
-        return AdaGrad(size, dtype, epsilon, backend=backend)
-    if name == "rmsprop":
-        return RMSprop(size, dtype, rho, epsilon, backend=backend)
-    if name == "adadelta":
-        return AdaDelta(size, dtype, rho, epsilon, backend=backend)
-    if name in ("adam", "adamw"):
-        decay = weight_decay if name == "adamw" else 0.0
-        return Adam(size, dtype, beta_1, beta_2, epsilon, decay, n_decay, backend=backend)
-    raise ValueError(f"Unknown optimizer: {name!r}")
+    if name not in OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer: {name!r}. Known: {sorted(OPTIMIZERS)}.")
+    record = OPTIMIZERS[name]
+    settings = {**hyperparameters, "weight_decay": weight_decay, "n_decay": n_decay,
+                **record.fixed}
+    return record.cls(size, dtype, backend,
+                      **{key: settings[key] for key in record.cls.hyperparameters})
 
 
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw")
+def resolve_learning_rate(learning_rate, optimizer):
+    """The float ``learning_rate`` stands for: ``"auto"`` is the optimizer's customary rate."""
+    if learning_rate == "auto":
+        return OPTIMIZERS[optimizer].learning_rate
+    return float(learning_rate)

@@ -5,6 +5,8 @@
 """
 
 import math
+from collections.abc import Callable
+from typing import NamedTuple
 
 STEP_EPOCHS = 10
 STEP_FACTOR = 0.5
@@ -33,12 +35,23 @@ def _cosine(epoch, max_iter):
     return 0.5 * (1.0 + math.cos(math.pi * min(epoch, max_iter) / max(max_iter, 1)))
 
 
+class Schedule(NamedTuple):
+    """A named learning-rate schedule."""
+
+    name: str
+    factor: Callable
+    """``factor(epoch, max_iter) -> float``, epochs counted from 0."""
+
+
 SCHEDULES = {
-    "constant": _constant,
-    "step": _step,
-    "exponential": _exponential,
-    "invscaling": _invscaling,
-    "cosine": _cosine,
-    "plateau": _constant,
+    record.name: record
+    for record in [
+        Schedule("constant", _constant),
+        Schedule("step", _step),
+        Schedule("exponential", _exponential),
+        Schedule("invscaling", _invscaling),
+        Schedule("cosine", _cosine),
+        Schedule("plateau", _constant),  # the training loop divides the rate on plateaus
+    ]
 }
-"""Schedules: name -> factor(epoch, max_iter), epochs counted from 0."""
+"""Learning-rate schedules by name."""

@@ -1,8 +1,14 @@
 """Convolution and pooling kernels, NCHW in and NCHW out.
 
 The public functions take and return NumPy arrays in NCHW layout; computation runs in
-float32 when every array given is float32, else in float64. Internally the CPU kernels
-work channels-last (:mod:`skdeep.ops._cpu`), which is what skdeep's layers call directly.
+float32 when every array given is float32, else in float64. Internally the kernels work
+channels-last (:mod:`skdeep.ops.cpu` with Numba, :mod:`skdeep.ops.cuda` with numba-cuda,
+the same file name for the same concept), which is what skdeep's backends call directly.
+
+Arguments are checked once, before any kernel runs (:mod:`skdeep.ops._validate`): a wrong
+rank, channel count, bias length, stride, padding or ``dy`` shape, a window larger than
+the (padded) input, or a complex or non-numeric dtype raises a ``ValueError`` or
+``TypeError`` that names the argument.
 
 Shapes: ``x`` (N, C, H, W), ``w`` (F, C, KH, KW), ``b`` (F,). ``padding`` is an int (both
 sides), ``"same"`` (``ceil(size / stride)`` outputs) or ``"valid"`` (no padding). Pooling
@@ -16,10 +22,8 @@ to the GPU and back); device arrays in, device arrays out (no copy to the host).
 
 import numpy as np
 
-from . import _cpu
-from ._cuda_support import gpu_visible, is_device_array, require_cuda
-from ._random import index_keys
-from ._shapes import conv_geometry, pair, pool_geometry
+from ._validate import check_conv, check_pool
+from .cuda.support import gpu_visible, is_device_array, require_cuda
 
 __all__ = [
     "conv2d", "conv2d_backward", "max_pool2d", "max_pool2d_backward", "avg_pool2d",
@@ -27,58 +31,29 @@ __all__ = [
 ]
 
 
-def _on_cuda(device, *arrays):
-    """Whether to run on the GPU (and import its kernels); checks ``device``."""
+def _kernels(device, *arrays):
+    """The module that runs the kernels (:mod:`.cpu.nchw` or :mod:`.cuda.nchw`); checks
+    ``device`` (and imports the CUDA kernels only when they are used)."""
     on_device = any(is_device_array(a) for a in arrays if a is not None)
     if device == "cpu":
         if on_device:
             raise ValueError("device='cpu' was given CUDA device arrays: copy them to the "
                              "host first, or use device='cuda' or 'auto'.")
-        return False
-    if device == "cuda" or device == "auto" and (on_device or gpu_visible()):
+    elif device == "cuda" or device == "auto" and (on_device or gpu_visible()):
         require_cuda("skdeep.ops")
-        return True
-    if device == "auto":
-        return False
-    raise ValueError(f'device must be "auto", "cpu" or "cuda". Received: device={device!r}.')
+        from .cuda import nchw
+
+        return nchw
+    elif device != "auto":
+        raise ValueError(f'device must be "auto", "cpu" or "cuda". Received: device={device!r}.')
+    from .cpu import nchw
+
+    return nchw
 
 
-def _cuda():
-    from . import _cuda_nchw
-
-    return _cuda_nchw
-
-
-def _dtype(*arrays):
-    arrays = [a for a in arrays if a is not None]
-    if all(np.asarray(a).dtype == np.float32 for a in arrays):
-        return np.dtype(np.float32)
-    return np.dtype(np.float64)
-
-
-def _images(x, name, dtype):
-    x = np.asarray(x)
-    if x.ndim != 4:
-        raise ValueError(f"{name} must be 4-D (N, C, H, W). Received shape {x.shape}.")
-    return np.ascontiguousarray(x.transpose(0, 2, 3, 1), dtype=dtype)
-
-
-def _to_nchw(y):
-    return np.ascontiguousarray(y.transpose(0, 3, 1, 2))
-
-
-def _conv_setup(x, w, stride, padding, dtype):
-    w = np.asarray(w)
-    if w.ndim != 4:
-        raise ValueError(f"w must be 4-D (F, C, KH, KW). Received shape {w.shape}.")
-    x_nhwc = _images(x, "x", dtype)
-    if w.shape[1] != x_nhwc.shape[3]:
-        raise ValueError(f"w has {w.shape[1]} input channels but x has {x_nhwc.shape[3]}.")
-    kernel = w.shape[2:]
-    stride = pair(stride, "stride")
-    geometry = conv_geometry(x_nhwc.shape[1:3], kernel, stride, padding)
-    wmat = np.ascontiguousarray(w.transpose(2, 3, 1, 0), dtype=dtype).reshape(-1, w.shape[0])
-    return x_nhwc, wmat, kernel, stride, geometry
+def _arrays(*arrays):
+    """NumPy arrays (device arrays and None as they are)."""
+    return [a if a is None or is_device_array(a) else np.asarray(a) for a in arrays]
 
 
 def conv2d(x, w, b=None, *, stride=1, padding=0, device="auto"):
@@ -100,12 +75,9 @@ def conv2d(x, w, b=None, *, stride=1, padding=0, device="auto"):
     y : ndarray of shape (N, F, OH, OW)
         ``OH = (H + 2 * padding - KH) // stride + 1`` for an int padding.
     """
-    if _on_cuda(device, x, w, b):
-        return _cuda().conv2d(x, w, b, stride, padding)
-    dtype = _dtype(x, w, b)
-    x_nhwc, wmat, kernel, stride, geometry = _conv_setup(x, w, stride, padding, dtype)
-    bias = np.zeros(wmat.shape[1], dtype) if b is None else np.asarray(b, dtype=dtype)
-    return _to_nchw(_cpu.conv2d(x_nhwc, wmat, bias, kernel, stride, geometry))
+    x, w, b = _arrays(x, w, b)
+    spec = check_conv(x, w, b, stride, padding)
+    return _kernels(device, x, w, b).conv2d(x, w, b, spec)
 
 
 def conv2d_backward(dy, x, w, *, stride=1, padding=0, device="auto"):
@@ -124,39 +96,9 @@ def conv2d_backward(dy, x, w, *, stride=1, padding=0, device="auto"):
     dw : ndarray of shape (F, C, KH, KW)
     db : ndarray of shape (F,)
     """
-    if _on_cuda(device, dy, x, w):
-        return _cuda().conv2d_backward(dy, x, w, stride, padding)
-    dtype = _dtype(dy, x, w)
-    x_nhwc, wmat, kernel, stride, geometry = _conv_setup(x, w, stride, padding, dtype)
-    dy_nhwc = _images(dy, "dy", dtype)
-    expected = (x_nhwc.shape[0],) + geometry[:2] + (wmat.shape[1],)
-    if dy_nhwc.shape != expected:
-        raise ValueError(f"dy must have shape {_nchw(expected)} for these x, w, stride and "
-                         f"padding. Received shape {_nchw(dy_nhwc.shape)}.")
-    dx, dwmat, db = _cpu.conv2d_backward(dy_nhwc, x_nhwc, wmat, kernel, stride, geometry)
-    f, c, kh, kw = np.shape(w)
-    dw = np.ascontiguousarray(dwmat.reshape(kh, kw, c, f).transpose(3, 2, 0, 1))
-    return _to_nchw(dx), dw, db
-
-
-def _nchw(shape):
-    return (shape[0], shape[3], shape[1], shape[2])
-
-
-def _pool_setup(x, pool_size, stride, dtype):
-    x_nhwc = _images(x, "x", dtype)
-    pool = pair(pool_size, "pool_size")
-    stride = pool if stride is None else pair(stride, "stride")
-    return x_nhwc, pool, stride, pool_geometry(x_nhwc.shape[1:3], pool, stride)
-
-
-def _check_dy(dy, x_nhwc, out_hw, dtype):
-    dy_nhwc = _images(dy, "dy", dtype)
-    expected = (x_nhwc.shape[0],) + tuple(out_hw) + (x_nhwc.shape[3],)
-    if dy_nhwc.shape != expected:
-        raise ValueError(f"dy must have shape {_nchw(expected)} for this x and pooling. "
-                         f"Received shape {_nchw(dy_nhwc.shape)}.")
-    return dy_nhwc
+    dy, x, w = _arrays(dy, x, w)
+    spec = check_conv(x, w, None, stride, padding, dy=dy)
+    return _kernels(device, dy, x, w).conv2d_backward(dy, x, w, spec)
 
 
 _POOL_DOC = """
@@ -167,39 +109,28 @@ _POOL_DOC = """
 
 def max_pool2d(x, *, pool_size=2, stride=None, device="auto"):
     """Maximum of each window. x (N, C, H, W) -> (N, C, OH, OW)."""
-    if _on_cuda(device, x):
-        return _cuda().max_pool2d(x, pool_size, stride)
-    x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, _dtype(x))
-    return _to_nchw(_cpu.max_pool2d(x_nhwc, pool, stride, out_hw)[0])
+    (x,) = _arrays(x)
+    return _kernels(device, x).max_pool2d(x, check_pool(x, pool_size, stride))
 
 
 def max_pool2d_backward(dy, x, *, pool_size=2, stride=None, device="auto"):
     """Gradient of :func:`max_pool2d`: each window's gradient goes to its (first) maximum."""
-    if _on_cuda(device, dy, x):
-        return _cuda().max_pool2d_backward(dy, x, pool_size, stride)
-    dtype = _dtype(dy, x)
-    x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, dtype)
-    dy_nhwc = _check_dy(dy, x_nhwc, out_hw, dtype)
-    _, index = _cpu.max_pool2d(x_nhwc, pool, stride, out_hw)
-    return _to_nchw(_cpu.pool2d_backward_from_index(dy_nhwc, index, x_nhwc.shape, dtype))
+    dy, x = _arrays(dy, x)
+    spec = check_pool(x, pool_size, stride, dy=dy)
+    return _kernels(device, dy, x).max_pool2d_backward(dy, x, spec)
 
 
 def avg_pool2d(x, *, pool_size=2, stride=None, device="auto"):
     """Mean of each window. x (N, C, H, W) -> (N, C, OH, OW)."""
-    if _on_cuda(device, x):
-        return _cuda().avg_pool2d(x, pool_size, stride)
-    x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, _dtype(x))
-    return _to_nchw(_cpu.avg_pool2d(x_nhwc, pool, stride, out_hw))
+    (x,) = _arrays(x)
+    return _kernels(device, x).avg_pool2d(x, check_pool(x, pool_size, stride))
 
 
 def avg_pool2d_backward(dy, x, *, pool_size=2, stride=None, device="auto"):
     """Gradient of :func:`avg_pool2d`: each window's gradient spread evenly over it."""
-    if _on_cuda(device, dy, x):
-        return _cuda().avg_pool2d_backward(dy, x, pool_size, stride)
-    dtype = _dtype(dy, x)
-    x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, dtype)
-    dy_nhwc = _check_dy(dy, x_nhwc, out_hw, dtype)
-    return _to_nchw(_cpu.avg_pool2d_backward(dy_nhwc, pool, stride, x_nhwc.shape))
+    dy, x = _arrays(dy, x)
+    spec = check_pool(x, pool_size, stride, dy=dy)
+    return _kernels(device, dy, x).avg_pool2d_backward(dy, x, spec)
 
 
 def _stochastic_seed(training, random_state):
@@ -214,10 +145,6 @@ def _stochastic_seed(training, random_state):
     return int(random_state) % 2**64
 
 
-def _stochastic_keys(n, seed):
-    return None if seed is None else index_keys(n, np.uint64(seed))
-
-
 def stochastic_pool2d(x, *, pool_size=2, stride=None, training=False, random_state=None,
                       device="auto"):
     """Stochastic pooling (Zeiler & Fergus, 2013). x (N, C, H, W) -> (N, C, OH, OW).
@@ -228,13 +155,8 @@ def stochastic_pool2d(x, *, pool_size=2, stride=None, training=False, random_sta
     outputs the probability-weighted average ``sum a^2 / sum a`` with ``a = max(x, 0)``.
     """
     seed = _stochastic_seed(training, random_state)
-    if _on_cuda(device, x):
-        return _cuda().stochastic_pool2d(x, pool_size, stride, seed)
-    x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, _dtype(x))
-    keys = _stochastic_keys(x_nhwc.shape[0], seed)
-    if keys is None:
-        return _to_nchw(_cpu.stochastic_pool2d_expectation(x_nhwc, pool, stride, out_hw))
-    return _to_nchw(_cpu.stochastic_pool2d_sample(x_nhwc, keys, 0, pool, stride, out_hw)[0])
+    (x,) = _arrays(x)
+    return _kernels(device, x).stochastic_pool2d(x, check_pool(x, pool_size, stride), seed)
 
 
 def stochastic_pool2d_backward(dy, x, *, pool_size=2, stride=None, training=False,
@@ -242,16 +164,9 @@ def stochastic_pool2d_backward(dy, x, *, pool_size=2, stride=None, training=Fals
     """Gradient of :func:`stochastic_pool2d` (same arguments): in training mode, to the
     drawn positions; otherwise the derivative of the weighted average."""
     seed = _stochastic_seed(training, random_state)
-    if _on_cuda(device, dy, x):
-        return _cuda().stochastic_pool2d_backward(dy, x, pool_size, stride, seed)
-    dtype = _dtype(dy, x)
-    x_nhwc, pool, stride, out_hw = _pool_setup(x, pool_size, stride, dtype)
-    dy_nhwc = _check_dy(dy, x_nhwc, out_hw, dtype)
-    keys = _stochastic_keys(x_nhwc.shape[0], seed)
-    if keys is None:
-        return _to_nchw(_cpu.stochastic_pool2d_expectation_backward(dy_nhwc, x_nhwc, pool, stride))
-    _, index = _cpu.stochastic_pool2d_sample(x_nhwc, keys, 0, pool, stride, out_hw)
-    return _to_nchw(_cpu.pool2d_backward_from_index(dy_nhwc, index, x_nhwc.shape, dtype))
+    dy, x = _arrays(dy, x)
+    spec = check_pool(x, pool_size, stride, dy=dy)
+    return _kernels(device, dy, x).stochastic_pool2d_backward(dy, x, spec, seed)
 
 
 for _pooling in (max_pool2d, avg_pool2d, stochastic_pool2d):

@@ -1,6 +1,6 @@
 """Training-time data augmentation of image inputs."""
 
-from ..masks import stream_key
+from ...ops.cpu.masks import stream_key
 from .base import Layer
 
 MAX_SHIFT = 2
@@ -20,6 +20,9 @@ class Augment(Layer):
     kind : {"shift", "flip", "shift_flip"}
     layer_id : int
     """
+
+    uses_row_keys = True
+    stochastic = True
 
     needs_input_grad = False
 

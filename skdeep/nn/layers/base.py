@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from ...backends.cpu import CPU
+from .._host import host_backend
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,21 @@ class Layer:
     """
 
     needs_input_grad = True
-    backend = CPU
-    """Where the arrays live and the kernels run; the network sets it on every layer."""
+    @property
+    def backend(self):
+        """Where the arrays live and the kernels run: the network sets it on every layer
+        (a layer on its own computes on the CPU)."""
+        return self.__dict__.get("backend") or host_backend()
+
+    @backend.setter
+    def backend(self, backend):
+        self.__dict__["backend"] = backend
+    uses_row_keys = False
+    """Whether the layer draws per-sample masks, keyed by the samples' content."""
+    stochastic = False
+    """Whether training draws random masks in this layer."""
+    convolutional = False
+    """Whether the layer works on images (channels-last maps)."""
     buffers = ()
     """Names of non-trained state (e.g. running statistics) saved with the weights."""
 

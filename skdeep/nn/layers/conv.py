@@ -1,6 +1,6 @@
 """2-D convolution layer over channels-last feature maps."""
 
-from ...ops._shapes import conv_geometry
+from ...ops.shapes import conv_geometry
 from .base import Layer, ParamSpec
 
 
@@ -24,6 +24,8 @@ class Conv2D(Layer):
         padding crops): residual projections use it to read the centre of the main path's
         receptive fields.
     """
+
+    convolutional = True
 
     def __init__(self, in_shape, filters, kernel=(3, 3), stride=(1, 1), padding="same",
                  geometry=None):

@@ -1,6 +1,6 @@
 """Fully connected layer, with optional DropConnect."""
 
-from ..masks import stream_key
+from ...ops.cpu.masks import stream_key
 from .base import Layer, ParamSpec
 
 
@@ -17,6 +17,10 @@ class Dense(Layer):
     layer_id : int
         Distinguishes this layer's random masks from other layers'.
     """
+
+    @property
+    def stochastic(self):
+        return self.dropconnect > 0
 
     def __init__(self, n_in, n_out, dropconnect=0.0, layer_id=0):
         self.n_in = n_in

@@ -1,6 +1,6 @@
 """Inverted dropout."""
 
-from ..masks import stream_key
+from ...ops.cpu.masks import stream_key
 from .base import Layer
 
 
@@ -9,8 +9,11 @@ class Dropout(Layer):
     ``1 / (1 - rate)``; the identity at predict time. Shape unchanged.
 
     Masks are keyed by each sample's content, the epoch and ``layer_id`` (see
-    :mod:`skdeep.nn.masks`).
+    :mod:`skdeep.ops.cpu.masks`).
     """
+
+    uses_row_keys = True
+    stochastic = True
 
     def __init__(self, rate, layer_id=0):
         self.rate = rate

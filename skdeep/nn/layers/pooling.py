@@ -1,7 +1,7 @@
 """2-D pooling layers over channels-last feature maps: max, average, stochastic."""
 
-from ...ops._shapes import pool_geometry
-from ..masks import stream_key
+from ...ops.shapes import pool_geometry
+from ...ops.cpu.masks import stream_key
 from .base import Layer
 
 
@@ -61,6 +61,9 @@ class StochasticPool2D(Pool2D):
     ``layer_id``, like dropout masks. At predict time each window outputs the
     probability-weighted average ``sum a^2 / sum a``.
     """
+
+    uses_row_keys = True
+    stochastic = True
 
     def __init__(self, in_shape, pool=(2, 2), stride=None, layer_id=0):
         super().__init__(in_shape, pool, stride)

@@ -16,6 +16,15 @@ class ResidualFork(Layer):
         self._x = x
         return x
 
+    def block_input(self):
+        """The block's input in the current forward pass (what the shortcut carries)."""
+        return self._x
+
+    def receive_shortcut_gradient(self, d_shortcut):
+        """The gradient that reaches the block's input through the shortcut (None when no
+        layer before the block trains)."""
+        self._d_shortcut = d_shortcut
+
     def backward(self, dy):
         if not self.needs_input_grad:
             return None
@@ -60,7 +69,7 @@ class ResidualAdd(Layer):
         return self.out_shape[0], self.out_shape[1], -self.offset[0], -self.offset[1]
 
     def forward(self, x, ctx):
-        backend, source = self.backend, self.fork._x
+        backend, source = self.backend, self.fork.block_input()
         if self.project:
             shortcut = backend.conv2d(source, self.W, self.b, (1, 1), self.stride,
                                       self._geometry())
@@ -70,7 +79,7 @@ class ResidualAdd(Layer):
         return backend.add(x, shortcut)
 
     def backward(self, dy):
-        backend, source = self.backend, self.fork._x
+        backend, source = self.backend, self.fork.block_input()
         if self.project:
             d_source = backend.conv2d_backward(
                 dy, source, self.W, (1, 1), self.stride, self._geometry(),
@@ -81,5 +90,5 @@ class ResidualAdd(Layer):
                                                        self.stride)
         else:
             d_source = None
-        self.fork._d_shortcut = d_source
+        self.fork.receive_shortcut_gradient(d_source)
         return dy

@@ -22,8 +22,8 @@ import numba
 import numpy as np
 from numba import cuda
 
-from ._cuda_arrays import blocks, empty, threads_for
-from ._cuda_support import simulated
+from .arrays import blocks, empty, threads_for
+from .support import simulated
 
 
 class Tiles(NamedTuple):

@@ -1,6 +1,6 @@
 """Batch normalization on the GPU over a (rows, channels) device array.
 
-The same statistics as :mod:`skdeep.ops._cpu_norm`: row ``r`` belongs to sample ``r //
+The same statistics as :mod:`skdeep.ops.cpu.norm`: row ``r`` belongs to sample ``r //
 positions`` and weighs ``fraction[n] / positions``; sums are float64, shifted by the first
 row. Reductions run in two fixed stages (a grid of row slices writes partial sums, one
 thread per channel adds them in order), so results never depend on scheduling.
@@ -11,8 +11,8 @@ import math
 import numpy as np
 from numba import cuda
 
-from ._cuda_arrays import empty, launch
-from ._cuda_support import simulated
+from .arrays import empty, launch
+from .support import simulated
 
 _CHANNELS = 8 if simulated() else 32
 """Channels per block (threadIdx.x) of the partial-sum kernels (fewer threads under the

@@ -1,6 +1,6 @@
 """2-D convolution on the GPU over channels-last (N, H, W, C) device arrays.
 
-Forward and weight gradient are implicit GEMMs (:mod:`skdeep.ops._cuda_gemm`) reading
+Forward and weight gradient are implicit GEMMs (:mod:`skdeep.ops.cuda.gemm`) reading
 im2col(x) through a loader. The input gradient of a stride-1 convolution is one too: a
 convolution of ``dy`` with the weights turned around (flipped taps, input and output
 channels swapped), padded by ``KH - 1 - top``. With a larger stride it is ``dy @ W.T``
@@ -11,8 +11,8 @@ needed. Weights are the (KH * KW * C, F) matrix the CPU backend uses.
 
 from numba import cuda
 
-from . import _cuda_gemm as gemm
-from ._cuda_arrays import empty, launch, nhwc_index
+from . import gemm
+from .arrays import empty, launch, nhwc_index
 
 
 def _loader_geometry(kernel_hw, stride_hw, geometry):

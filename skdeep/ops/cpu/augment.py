@@ -1,13 +1,15 @@
 """Random shifts and horizontal flips of channels-last images, for training-time
 augmentation. Each image's draw is a hash of its key and a stream key."""
 
+import numpy as np
 from numba import njit, prange
 
-from ._random import mix, uniform
+from .random import mix, uniform
+from .threads import kernel_threads
 
 
 @njit(cache=True, parallel=True)
-def shift_flip(x, keys, stream, max_shift_h, max_shift_w, flip, out):
+def _shift_flip(x, keys, stream, max_shift_h, max_shift_w, flip, out):
     """``out[n]`` is ``x[n]`` mirrored left-right (with probability 1/2 when ``flip``), then
     shifted by up to ``max_shift`` pixels per axis (uniform), with zeros shifted in."""
     height, width, channels = x.shape[1], x.shape[2], x.shape[3]
@@ -25,3 +27,12 @@ def shift_flip(x, keys, stream, max_shift_h, max_shift_w, flip, out):
                 inside = 0 <= src_h < height and 0 <= src_w < width
                 for c in range(channels):
                     out[n, h, w, c] = x[n, src_h, src_w, c] if inside else 0.0
+
+
+def shift_flip(x, keys, stream, max_shift_hw, flip):
+    """Randomly shifted (up to ``max_shift_hw`` pixels) and flipped copies of ``x``."""
+    out = np.empty_like(x)
+    with kernel_threads():
+        _shift_flip(x, keys, np.uint64(stream), max_shift_hw[0], max_shift_hw[1],
+                                flip, out)
+    return out

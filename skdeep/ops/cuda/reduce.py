@@ -11,8 +11,9 @@ import math
 import numpy as np
 from numba import cuda
 
-from ._cuda_arrays import empty, launch
-from ._cuda_support import simulated
+from .._scalars import typed
+from .arrays import empty, launch
+from .support import simulated
 
 REDUCE_THREADS = 32 if simulated() else 256
 """A power of two; the simulator runs one Python thread per GPU thread, so fewer there."""
@@ -48,6 +49,9 @@ def _penalty(weights, grad, l1, l2, value):
 
 
 def penalty(weights, grad, l1, l2):
+    """Add the L1/L2 penalty's gradient to ``grad``; return the penalty's value (on the
+    device)."""
+    l1, l2 = typed(weights, l1, l2)
     value = empty(1, np.float64)
     _penalty[1, REDUCE_THREADS](weights, grad, l1, l2, value)
     return value

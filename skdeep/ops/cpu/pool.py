@@ -10,7 +10,8 @@ own slice, so results do not depend on the number of threads.
 import numpy as np
 from numba import njit, prange
 
-from ._random import mix, uniform
+from .random import mix, uniform
+from .threads import kernel_threads
 
 
 @njit(cache=True, parallel=True)
@@ -172,3 +173,65 @@ def stochastic_pool_expectation_backward(dy, x, pool_h, pool_w, stride_h, stride
                             v = x[n, h0 + ph, w0 + pw, c]
                             if v > 0.0:
                                 dx[n, h0 + ph, w0 + pw, c] += g * (2.0 * v - y)
+
+
+def _pool_output(x, out_hw):
+    return np.empty((x.shape[0], out_hw[0], out_hw[1], x.shape[3]), dtype=x.dtype)
+
+
+def max_pool2d(x, pool_hw, stride_hw, out_hw):
+    """Max pooling; returns the output and the flat input position each output took."""
+    out = _pool_output(x, out_hw)
+    index = np.empty(out.shape, dtype=np.int32)
+    with kernel_threads():
+        max_pool_forward(x, pool_hw[0], pool_hw[1], stride_hw[0], stride_hw[1], out, index)
+    return out, index
+
+
+def pool2d_backward_from_index(dy, index, x_shape, dtype):
+    """Backward of max (and sampled stochastic) pooling."""
+    dx = np.empty(x_shape, dtype=dtype)
+    with kernel_threads():
+        pool_backward_from_index(np.ascontiguousarray(dy), index, dx)
+    return dx
+
+
+def avg_pool2d(x, pool_hw, stride_hw, out_hw):
+    out = _pool_output(x, out_hw)
+    with kernel_threads():
+        avg_pool_forward(x, pool_hw[0], pool_hw[1], stride_hw[0], stride_hw[1], out)
+    return out
+
+
+def avg_pool2d_backward(dy, pool_hw, stride_hw, x_shape):
+    dx = np.empty(x_shape, dtype=dy.dtype)
+    with kernel_threads():
+        avg_pool_backward(np.ascontiguousarray(dy), pool_hw[0], pool_hw[1],
+                                    stride_hw[0], stride_hw[1], dx)
+    return dx
+
+
+def stochastic_pool2d_sample(x, keys, stream, pool_hw, stride_hw, out_hw):
+    """Training-time stochastic pooling; returns the output and the positions drawn."""
+    out = _pool_output(x, out_hw)
+    index = np.empty(out.shape, dtype=np.int32)
+    with kernel_threads():
+        stochastic_pool_sample(x, keys, np.uint64(stream), pool_hw[0], pool_hw[1],
+                                         stride_hw[0], stride_hw[1], out, index)
+    return out, index
+
+
+def stochastic_pool2d_expectation(x, pool_hw, stride_hw, out_hw):
+    out = _pool_output(x, out_hw)
+    with kernel_threads():
+        stochastic_pool_expectation(x, pool_hw[0], pool_hw[1], stride_hw[0],
+                                              stride_hw[1], out)
+    return out
+
+
+def stochastic_pool2d_expectation_backward(dy, x, pool_hw, stride_hw):
+    dx = np.empty_like(x)
+    with kernel_threads():
+        stochastic_pool_expectation_backward(np.ascontiguousarray(dy), x, pool_hw[0],
+                                                       pool_hw[1], stride_hw[0], stride_hw[1], dx)
+    return dx

@@ -8,6 +8,8 @@ import math
 
 from numba import njit
 
+from .._scalars import typed
+
 
 @njit(cache=True, error_model="numpy")
 def _momentum_step(theta, grad, velocity, lr, momentum, nesterov):
@@ -57,36 +59,31 @@ def _adam_step(theta, grad, m, v, step_size, beta_1, one_minus_beta_1, beta_2,
         theta[i] -= step_size * m[i] / (math.sqrt(v[i]) + eps_hat)
 
 
-def _as_dtype(theta, *scalars):
-    """Scalars in the parameters' dtype, so float32 kernels stay in float32 (and vectorize)."""
-    return tuple(theta.dtype.type(s) for s in scalars)
-
-
 def sgd_step(theta, grad, lr):
     theta -= theta.dtype.type(lr) * grad
 
 
 def momentum_step(theta, grad, velocity, lr, momentum, nesterov):
-    _momentum_step(theta, grad, velocity, *_as_dtype(theta, lr, momentum), nesterov)
+    _momentum_step(theta, grad, velocity, *typed(theta, lr, momentum), nesterov)
 
 
 def adagrad_step(theta, grad, sq_sum, lr, eps):
-    _adagrad_step(theta, grad, sq_sum, *_as_dtype(theta, lr, eps))
+    _adagrad_step(theta, grad, sq_sum, *typed(theta, lr, eps))
 
 
 def rmsprop_step(theta, grad, sq_avg, lr, rho, eps):
-    _rmsprop_step(theta, grad, sq_avg, *_as_dtype(theta, lr, rho, 1 - rho, eps))
+    _rmsprop_step(theta, grad, sq_avg, *typed(theta, lr, rho, 1 - rho, eps))
 
 
 def adadelta_step(theta, grad, sq_avg, delta_avg, lr, rho, eps):
-    _adadelta_step(theta, grad, sq_avg, delta_avg, *_as_dtype(theta, lr, rho, 1 - rho, eps))
+    _adadelta_step(theta, grad, sq_avg, delta_avg, *typed(theta, lr, rho, 1 - rho, eps))
 
 
 def adam_step(theta, grad, m, v, step_size, beta_1, beta_2, eps_hat):
-    _adam_step(theta, grad, m, v, *_as_dtype(theta, step_size, beta_1, 1 - beta_1, beta_2,
+    _adam_step(theta, grad, m, v, *typed(theta, step_size, beta_1, 1 - beta_1, beta_2,
                                              1 - beta_2, eps_hat))
 
 
-def _as_dtype(theta, *scalars):
-    """Scalars in the parameters' dtype, so float32 kernels stay in float32 (and vectorize)."""
-    return tuple(theta.dtype.type(s) for s in scalars)
+def scale(a, factor):
+    """``a *= factor`` in place (AdamW's decoupled weight decay)."""
+    a *= a.dtype.type(factor)

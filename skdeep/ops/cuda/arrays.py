@@ -17,7 +17,7 @@ import threading
 import numpy as np
 from numba import cuda
 
-from ._cuda_support import is_device_array
+from .support import is_device_array
 
 THREADS = 256
 """Threads per block of the one-dimensional (element-wise) kernels."""
@@ -150,3 +150,43 @@ def _copy(out, a):
     i = cuda.grid(1)
     if i < out.size:
         out[i] = a[i]
+
+
+@cuda.jit
+def _take_rows(a, order, width, out):
+    i = cuda.grid(1)
+    if i < out.size:
+        row = i // width
+        out[i] = a[order[row] * width + i - row * width]
+
+
+def take_rows(a, order):
+    """``a[order]`` along the first axis (``order`` a device array of row indices)."""
+    out = empty((len(order),) + tuple(a.shape)[1:], a.dtype)
+    width = a.size // a.shape[0] if a.shape[0] else 1
+    launch(_take_rows, out.size)(flat(a), order, width, flat(out))
+    return out
+
+
+@cuda.jit
+def _permute4(a, axes, out):
+    i = cuda.grid(1)
+    if i >= out.size:
+        return
+    rest = i
+    index = cuda.local.array(4, "int64")
+    for d in range(3, -1, -1):
+        index[d] = rest % out.shape[d]
+        rest //= out.shape[d]
+    source = cuda.local.array(4, "int64")
+    for d in range(4):
+        source[axes[d]] = index[d]
+    out[index[0], index[1], index[2], index[3]] = a[source[0], source[1], source[2], source[3]]
+
+
+def permute4(a, axes):
+    """``a.transpose(axes)`` of a 4-D device array, as a new contiguous array."""
+    shape = tuple(a.shape)
+    out = empty(tuple(shape[ax] for ax in axes), a.dtype)
+    launch(_permute4, out.size)(a, tuple(int(ax) for ax in axes), out)
+    return out

@@ -15,7 +15,7 @@ in bounds, wide enough for whole pixel tiles. Weights are packed per block of
 import numpy as np
 from numba import carray, njit, prange
 
-from ._stack import stack_pointer
+from .stack import stack_pointer
 
 TILE_PIXELS = 4
 TILE_CHANNELS = 16

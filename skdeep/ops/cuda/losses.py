@@ -1,5 +1,5 @@
 """Losses on the GPU: one thread per sample computes its weighted loss and its row of the
-gradient; the batch loss is their sum (:mod:`skdeep.ops._cuda_reduce`), left on the device.
+gradient; the batch loss is their sum (:mod:`skdeep.ops.cuda.reduce`), left on the device.
 
 The same definitions as :mod:`skdeep.nn.losses` (raw outputs, per-sample shares ``p``).
 """
@@ -9,13 +9,13 @@ import math
 import numpy as np
 from numba import cuda
 
-from . import _cuda_reduce
-from ._cuda_arrays import empty, launch
-from ._cuda_elementwise import sigmoid
+from .._constants import HUBER_DELTA
+from . import reduce
+from .arrays import empty, launch
+from .activations import sigmoid
 
 LOSS_KINDS = {"softmax_cross_entropy": 0, "sigmoid_cross_entropy": 1, "squared_error": 2,
               "absolute_error": 3, "huber": 4}
-HUBER_DELTA = 1.0  # as skdeep.nn.losses
 
 
 @cuda.jit(device=True, inline="always")
@@ -71,7 +71,7 @@ def loss_and_gradient(name, raw, y, p):
     n = raw.shape[0]
     row_loss, grad = empty(n, np.float64), empty(raw.shape, raw.dtype)
     launch(_loss_rows, n)(LOSS_KINDS[name], raw, y, p, row_loss, grad)
-    return _cuda_reduce.total(row_loss), grad
+    return reduce.total(row_loss), grad
 
 
 @cuda.jit

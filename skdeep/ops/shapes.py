@@ -2,6 +2,16 @@
 
 import math
 from numbers import Integral
+from typing import NamedTuple
+
+
+class ConvGeometry(NamedTuple):
+    """Output size and top/left padding of a convolution (:func:`conv_geometry`)."""
+
+    out_h: int
+    out_w: int
+    pad_top: int
+    pad_left: int
 
 
 def pair(value, name):
@@ -52,7 +62,7 @@ def conv_geometry(in_hw, kernel_hw, stride_hw, padding):
 
     Returns
     -------
-    (out_h, out_w, pad_top, pad_left)
+    ConvGeometry
     """
     if isinstance(padding, str):
         if padding not in ("same", "valid"):
@@ -68,7 +78,7 @@ def conv_geometry(in_hw, kernel_hw, stride_hw, padding):
             f"kernel_size {kernel_hw[0]}x{kernel_hw[1]} is larger than the padded input "
             f"{in_hw[0]}x{in_hw[1]} (padding={padding!r}): the output would be empty."
         )
-    return out_h, out_w, top, left
+    return ConvGeometry(out_h, out_w, top, left)
 
 
 def pool_geometry(in_hw, pool_hw, stride_hw):

@@ -68,7 +68,7 @@ def kernel_problem():
     try:
         import numpy as np
 
-        from . import _cuda_arrays
+        from . import arrays as _cuda_arrays
 
         out = _cuda_arrays.full(4, 2.0, np.float32)
         if float(out.copy_to_host().sum()) != 8.0:

@@ -1,11 +1,12 @@
 """The optimizers' fused updates on the GPU: one kernel per step over the flat parameter
-vector (the same formulas as :mod:`skdeep.backends._cpu_optimizers`)."""
+vector (the same formulas as :mod:`skdeep.ops.cpu.optimizers`)."""
 
 import math
 
 from numba import cuda
 
-from ._cuda_arrays import launch
+from .._scalars import typed
+from .arrays import launch
 
 
 @cuda.jit
@@ -66,24 +67,38 @@ def _adam(theta, grad, m, v, step_size, beta_1, beta_2, eps_hat):
 
 
 def sgd_step(theta, grad, lr):
-    launch(_sgd, theta.size)(theta, grad, lr)
+    launch(_sgd, theta.size)(theta, grad, *typed(theta, lr))
 
 
 def momentum_step(theta, grad, velocity, lr, momentum, nesterov):
-    launch(_momentum, theta.size)(theta, grad, velocity, lr, momentum, nesterov)
+    launch(_momentum, theta.size)(theta, grad, velocity, *typed(theta, lr, momentum),
+                                      nesterov)
 
 
 def adagrad_step(theta, grad, sq_sum, lr, eps):
-    launch(_adagrad, theta.size)(theta, grad, sq_sum, lr, eps)
+    launch(_adagrad, theta.size)(theta, grad, sq_sum, *typed(theta, lr, eps))
 
 
 def rmsprop_step(theta, grad, sq_avg, lr, rho, eps):
-    launch(_rmsprop, theta.size)(theta, grad, sq_avg, lr, rho, eps)
+    launch(_rmsprop, theta.size)(theta, grad, sq_avg, *typed(theta, lr, rho, eps))
 
 
 def adadelta_step(theta, grad, sq_avg, delta_avg, lr, rho, eps):
-    launch(_adadelta, theta.size)(theta, grad, sq_avg, delta_avg, lr, rho, eps)
+    launch(_adadelta, theta.size)(theta, grad, sq_avg, delta_avg,
+                                      *typed(theta, lr, rho, eps))
 
 
 def adam_step(theta, grad, m, v, step_size, beta_1, beta_2, eps_hat):
-    launch(_adam, theta.size)(theta, grad, m, v, step_size, beta_1, beta_2, eps_hat)
+    launch(_adam, theta.size)(theta, grad, m, v,
+                                  *typed(theta, step_size, beta_1, beta_2, eps_hat))
+
+
+@cuda.jit
+def _scale(a, factor):
+    i = cuda.grid(1)
+    if i < a.size:
+        a[i] *= factor
+
+
+def scale(a, factor):
+    launch(_scale, a.size)(a, *typed(a, factor))

@@ -6,11 +6,12 @@ windows that cover it (and, for max and stochastic pooling, chose it), so overla
 windows need no atomics and sums run in a fixed order.
 """
 
+import numpy as np
 from numba import cuda
 
-from . import _cpu_pool
-from ._cuda_arrays import empty, launch, nhwc_index
-from ._cuda_random import mix, uniform
+from ..cpu import pool as cpu_pool
+from .arrays import empty, launch, nhwc_index
+from .random import mix, uniform
 
 
 @cuda.jit
@@ -87,12 +88,12 @@ def _avg_backward(dy, pool_h, pool_w, stride_h, stride_w, dx):
 
 
 # The CPU kernels' helper, compiled from the same Python source for the GPU.
-_positive_sums = cuda.jit(device=True, inline="always")(_cpu_pool._positive_sums.py_func)
+_positive_sums = cuda.jit(device=True, inline="always")(cpu_pool._positive_sums.py_func)
 
 
 @cuda.jit
 def _stochastic_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, out, index):
-    """The CPU kernel's draw (same hash, same counter): see ``_cpu_pool.stochastic_pool_sample``."""
+    """The CPU kernel's draw (same hash, same counter): see ``skdeep.ops.cpu.pool.stochastic_pool_sample``."""
     i = cuda.grid(1)
     if i >= out.size:
         return
@@ -183,7 +184,7 @@ def avg_pool2d_backward(dy, pool, stride, x_shape):
 
 def stochastic_pool2d_sample(x, keys, stream, pool, stride, out_hw):
     out, index = _outputs(x, out_hw), _outputs(x, out_hw, "int32")
-    launch(_stochastic_sample, out.size)(x, keys, stream, *pool, *stride, out, index)
+    launch(_stochastic_sample, out.size)(x, keys, np.uint64(stream), *pool, *stride, out, index)
     return out, index
 
 

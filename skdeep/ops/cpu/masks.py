@@ -10,15 +10,15 @@ the next draw of a sequential generator. Two properties follow:
 - No generator state has to be carried between batches, which is also how a GPU would draw
   masks in parallel.
 
-The hash is SplitMix64's finalizer (:mod:`skdeep.ops._random`).
+The hash is SplitMix64's finalizer (:mod:`skdeep.ops._hash`).
 """
 
 import numpy as np
 from numba import njit
 
-from ..ops._random import GOLDEN as _GOLDEN
-from ..ops._random import mix as _mix
-from ..ops._random import uniform as _uniform
+from .._hash import GOLDEN as _GOLDEN
+from .random import mix as _mix
+from .random import uniform as _uniform
 
 
 @njit(cache=True)
@@ -99,3 +99,8 @@ def keep_mask(keys, stream, rate, shape, dtype):
     keep = 1.0 - rate
     _fill_mask(keys, stream, keep, 1.0 / keep, out)
     return out.reshape(shape)
+
+
+def multiply(a, mask, out=None):
+    """``a * mask``; ``mask`` has ``a``'s shape or one entry per (sample, channel)."""
+    return np.multiply(a, mask, out=out)

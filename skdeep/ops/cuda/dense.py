@@ -1,9 +1,9 @@
-"""Dense layers on the GPU: the tiled GEMM of :mod:`skdeep.ops._cuda_gemm` with plain and
+"""Dense layers on the GPU: the tiled GEMM of :mod:`skdeep.ops.cuda.gemm` with plain and
 transposed loaders. The weight gradient runs over the batch as split-K partial products
 (a row of ones in ``x.T`` carries the bias gradient along), summed in order."""
 
-from . import _cuda_gemm as gemm
-from ._cuda_arrays import empty
+from . import gemm
+from .arrays import empty
 
 
 def forward(x, weights, bias):

@@ -1,12 +1,15 @@
-"""Counter-based random numbers: a hash of (key, stream, counter), not a generator state.
+"""The counter-based hash behind every random draw, written once for both devices.
 
 SplitMix64's finalizer is a bijection on 64-bit integers with full avalanche: hashing a
 sample's key with a draw's stream key and an element counter gives independent-looking
-uniform numbers that any thread (or process) can compute in any order.
+uniform numbers that any thread (or process) can compute in any order. The functions here
+are plain Python; :func:`compile_hash` compiles them for a device (``numba.njit`` for the
+CPU, a CUDA device function for the GPU), so both draw exactly the same numbers.
 """
 
+import types
+
 import numpy as np
-from numba import njit
 
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MUL_1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -18,7 +21,6 @@ _S11 = np.uint64(11)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 
-@njit(cache=True)
 def mix(z):
     """SplitMix64's finalizer."""
     z = (z ^ (z >> _S30)) * _MUL_1
@@ -26,17 +28,16 @@ def mix(z):
     return z ^ (z >> _S31)
 
 
-@njit(cache=True)
 def uniform(row_key, counter):
     """A float64 in [0, 1) from a row's key (already mixed with the stream) and a counter."""
     r = mix(row_key + np.uint64(counter + 1) * GOLDEN)
     return (r >> _S11) * _TO_UNIT
 
 
-@njit(cache=True)
-def index_keys(n, seed):
-    """Keys for rows ``0 .. n - 1`` under ``seed`` (when rows have no content key)."""
-    keys = np.empty(n, dtype=np.uint64)
-    for i in range(n):
-        keys[i] = mix(np.uint64(seed) ^ mix(np.uint64(i) * GOLDEN))
-    return keys
+def compile_hash(compile):
+    """``(mix, uniform)`` compiled with the decorator ``compile``; ``uniform`` calls the
+    compiled ``mix``."""
+    compiled_mix = compile(mix)
+    namespace = dict(globals(), mix=compiled_mix)
+    compiled_uniform = compile(types.FunctionType(uniform.__code__, namespace, "uniform"))
+    return compiled_mix, compiled_uniform

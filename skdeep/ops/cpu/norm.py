@@ -1,7 +1,7 @@
 """Batch normalization on the CPU: Numba kernels over rows of a (rows, channels) array.
 
 Each kernel comes twice, from one inlined body: a parallel version (``prange`` loops) for
-when Numba owns the cores (inside :func:`skdeep.ops._threads.kernel_threads`, as during a
+when Numba owns the cores (inside :func:`skdeep.ops.cpu.threads.kernel_threads`, as during a
 CNN fit) and a serial one for when BLAS does (an MLP fit, whose matrix products use every
 core; running a parallel region between them made MLP fits with batch norm 25x slower).
 
@@ -13,6 +13,8 @@ sums) and then the blocks in order, so results do not depend on the number of th
 
 import numpy as np
 from numba import njit, prange
+
+from .threads import numba_owns_cores
 
 _BLOCK_ROWS = 2048
 
@@ -111,3 +113,54 @@ def scale_shift(x, scale, shift, out):
 @njit(cache=True)
 def scale_shift_serial(x, scale, shift, out):
     _scale_shift(x, scale, shift, out)
+
+
+def batch_norm_training(rows, fraction, positions, gamma, beta, eps, out, x_hat):
+    """Batch norm of (rows, channels) with weighted batch statistics; fills ``out`` and
+    ``x_hat``, returns (mean, var, inv_std) in float64. Parallel only inside
+    :func:`kernel_threads` (see :mod:`skdeep.ops.cpu.norm`)."""
+    kernel = batch_norm_forward if numba_owns_cores() else batch_norm_forward_serial
+    return kernel(rows, fraction, positions, gamma, beta, eps, out, x_hat)
+
+
+def batch_norm_gradient(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
+    kernel = batch_norm_backward if numba_owns_cores() else batch_norm_backward_serial
+    kernel(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta)
+
+
+def batch_norm_inference(rows, scale, shift, out):
+    kernel = scale_shift if numba_owns_cores() else scale_shift_serial
+    kernel(rows, scale, shift, out)
+
+
+def forward(rows, fraction, positions, gamma, beta, eps, running_mean, running_var, momentum):
+    """Normalize (rows, channels) with weighted batch statistics; update the running
+    averages in place; return the output and what :func:`backward` needs."""
+    fraction = np.asarray(fraction, dtype=np.float64)
+    rows = np.ascontiguousarray(rows)
+    out, x_hat = np.empty_like(rows), np.empty_like(rows)
+    mean, var, inv_std = batch_norm_training(rows, fraction, positions, gamma, beta, eps, out,
+                                             x_hat)
+    running_mean += (momentum * (mean - running_mean)).astype(rows.dtype)
+    running_var += (momentum * (var - running_var)).astype(rows.dtype)
+    return out, (x_hat, inv_std, fraction, positions)
+
+
+def backward(dy, cache, gamma, dgamma, dbeta):
+    """Gradient of :func:`forward` with respect to its rows; fills ``dgamma`` and ``dbeta``."""
+    x_hat, inv_std, fraction, positions = cache
+    dy = np.ascontiguousarray(dy)
+    dx = np.empty_like(dy)
+    batch_norm_gradient(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta)
+    return dx
+
+
+def inference(rows, gamma, beta, running_mean, running_var, eps):
+    """Normalize with the running statistics (predict time)."""
+    inv_std = 1.0 / np.sqrt(running_var + eps)
+    scale = (gamma * inv_std).astype(rows.dtype)
+    shift = (beta - running_mean * scale).astype(rows.dtype)
+    rows = np.ascontiguousarray(rows)
+    out = np.empty_like(rows)
+    batch_norm_inference(rows, scale, shift, out)
+    return out

@@ -1,4 +1,5 @@
-"""Penalties on weights and gradient clipping, over the network's flat buffers."""
+"""Reductions over the network's flat buffers: penalties on weights, gradient clipping,
+finiteness."""
 
 import numpy as np
 
@@ -30,3 +31,13 @@ def clip_gradient(grad, clip_norm=None, clip_value=None):
             grad *= grad.dtype.type(clip_norm / norm)
     if clip_value is not None:
         np.clip(grad, -clip_value, clip_value, out=grad)
+
+
+def penalty(weights, grad, l1, l2):
+    """Add the L1/L2 penalty's gradient to ``grad``; return the penalty's value."""
+    add_penalty_gradient(weights, grad, l1, l2)
+    return penalty_value(weights, l1, l2)
+
+
+def is_finite(a):
+    return bool(np.isfinite(a).all())

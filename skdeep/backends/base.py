@@ -1,0 +1,183 @@
+"""The interface every backend implements: where a network's arrays live and its maths runs.
+
+Layers, losses, optimizers and the training step call a backend, never NumPy or a kernel
+directly; :class:`~skdeep.backends.cpu.CPUBackend` and
+:class:`~skdeep.backends.cuda.CUDABackend` implement every method below (a test checks that
+they expose the same members). Image tensors are channels-last (N, H, W, C); geometry is
+that of :mod:`skdeep.ops.shapes`.
+"""
+
+from abc import ABC, abstractmethod
+
+
+class Backend(ABC):
+    """Arrays, kernels and the threading policy of one kind of device."""
+
+    name: str
+
+    # -- arrays ----------------------------------------------------------------------------
+    @abstractmethod
+    def asarray(self, a, dtype=None):
+        """``a`` as an array of this backend (a copy to the device where needed)."""
+
+    @abstractmethod
+    def to_numpy(self, a):
+        """A NumPy array with ``a``'s values."""
+
+    @abstractmethod
+    def empty(self, shape, dtype): ...
+
+    @abstractmethod
+    def zeros(self, shape, dtype): ...
+
+    @abstractmethod
+    def copy(self, a): ...
+
+    @abstractmethod
+    def copy_into(self, out, a): ...
+
+    @abstractmethod
+    def take_rows(self, a, order):
+        """``a[order]`` along the first axis."""
+
+    @abstractmethod
+    def is_finite(self, a):
+        """Whether every entry of ``a`` is finite (a bool on the host)."""
+
+    @abstractmethod
+    def uniform_fraction(self, n, dtype):
+        """``full(n, 1 / n)``: equal shares of a batch of ``n`` samples."""
+
+    @abstractmethod
+    def row_keys(self, X, seed):
+        """Content hashes of the rows of the host array ``X``, on this backend."""
+
+    # -- a fit's resources -----------------------------------------------------------------
+    @abstractmethod
+    def loss_total(self):
+        """An accumulator of the epoch's weighted batch losses (``add``, ``mean``)."""
+
+    @abstractmethod
+    def workspace(self):
+        """Reusable buffers for training steps (``step()`` is a context manager)."""
+
+    @abstractmethod
+    def compute_context(self, convolutional):
+        """Context manager around training and prediction: the backend's threading policy
+        for a network with (``convolutional``) or without image layers."""
+
+    # -- dense layers, masks, activations --------------------------------------------------
+    @abstractmethod
+    def dense_forward(self, x, weights, bias): ...
+
+    @abstractmethod
+    def dense_backward(self, x, dy, weights, dweights, dbias, need_dx): ...
+
+    @abstractmethod
+    def keep_mask(self, keys, stream, rate, shape, dtype):
+        """Inverted-dropout mask; ``keys=None`` is one row keyed 0."""
+
+    @abstractmethod
+    def multiply(self, a, mask): ...
+
+    @abstractmethod
+    def multiply_into(self, a, mask): ...
+
+    @abstractmethod
+    def activation(self, name, z): ...
+
+    @abstractmethod
+    def activation_backward(self, name, dy, z, a): ...
+
+    @abstractmethod
+    def maxout(self, x, pieces): ...
+
+    @abstractmethod
+    def maxout_backward(self, dy, winner, pieces, x_shape): ...
+
+    # -- batch normalization ---------------------------------------------------------------
+    @abstractmethod
+    def batch_norm_forward(self, rows, fraction, positions, gamma, beta, eps, running_mean,
+                           running_var, momentum): ...
+
+    @abstractmethod
+    def batch_norm_backward(self, dy, cache, gamma, dgamma, dbeta): ...
+
+    @abstractmethod
+    def batch_norm_inference(self, rows, gamma, beta, running_mean, running_var, eps): ...
+
+    # -- convolution, pooling, shortcuts, augmentation -------------------------------------
+    @abstractmethod
+    def conv2d(self, x, weights, bias, kernel, stride, geometry): ...
+
+    @abstractmethod
+    def conv2d_backward(self, dy, x, weights, kernel, stride, geometry, need_dx, dweights,
+                        dbias):
+        """Fill ``dweights`` and ``dbias``; return ``dx`` (None unless ``need_dx``)."""
+
+    @abstractmethod
+    def max_pool2d(self, x, pool, stride, out_hw):
+        """The output and the input position each output took."""
+
+    @abstractmethod
+    def pool2d_backward_from_index(self, dy, index, x_shape, pool, stride): ...
+
+    @abstractmethod
+    def avg_pool2d(self, x, pool, stride, out_hw): ...
+
+    @abstractmethod
+    def avg_pool2d_backward(self, dy, pool, stride, x_shape): ...
+
+    @abstractmethod
+    def stochastic_pool2d_sample(self, x, keys, stream, pool, stride, out_hw): ...
+
+    @abstractmethod
+    def stochastic_pool2d_expectation(self, x, pool, stride, out_hw): ...
+
+    @abstractmethod
+    def add(self, a, b): ...
+
+    @abstractmethod
+    def strided_window(self, source, offset, stride, out_hw): ...
+
+    @abstractmethod
+    def strided_window_backward(self, dy, source_shape, offset, stride): ...
+
+    @abstractmethod
+    def shift_flip(self, x, keys, stream, max_shift, flip): ...
+
+    # -- losses, penalties, clipping, optimizers -------------------------------------------
+    @abstractmethod
+    def loss_and_gradient(self, name, raw, y, p):
+        """The batch loss (a float, or a one-element device array) and its gradient."""
+
+    @abstractmethod
+    def link(self, name, raw): ...
+
+    @abstractmethod
+    def add_penalty(self, weights, grad, l1, l2):
+        """Add the L1/L2 penalty's gradient to ``grad``; return the penalty's value."""
+
+    @abstractmethod
+    def clip_gradient(self, grad, clip_norm, clip_value): ...
+
+    @abstractmethod
+    def scale(self, a, factor): ...
+
+    @abstractmethod
+    def sgd_step(self, theta, grad, lr): ...
+
+    @abstractmethod
+    def momentum_step(self, theta, grad, velocity, lr, momentum, nesterov): ...
+
+    @abstractmethod
+    def adagrad_step(self, theta, grad, sq_sum, lr, eps): ...
+
+    @abstractmethod
+    def rmsprop_step(self, theta, grad, sq_avg, lr, rho, eps): ...
+
+    @abstractmethod
+    def adadelta_step(self, theta, grad, sq_avg, delta_avg, lr, rho, eps): ...
+
+    @abstractmethod
+    def adam_step(self, theta, grad, m, v, step_size, beta_1, beta_2, eps_hat): ...

@@ -1,0 +1,79 @@
+"""Convolution on the CPU in channels-last layout: allocate outputs, pick a kernel, run it.
+
+Layers call these functions on (N, H, W, C) arrays; :mod:`skdeep.ops` wraps them for NCHW
+callers. Weights are a matrix (KH * KW * C, F) with rows ordered (kh, kw, c). Two kernels:
+a register-tiled direct kernel (:mod:`.conv_direct`) and chunked im2col + BLAS
+(:mod:`.conv_gemm`).
+"""
+
+import numpy as np
+
+from . import conv_direct, conv_gemm
+from .threads import kernel_threads
+
+
+DIRECT_MAX_FILTERS = 16
+"""Up to this many output channels the direct kernel beats im2col + BLAS (measured)."""
+
+
+def conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, method=None):
+    """Convolution of ``x`` (N, H, W, C); ``geometry`` is :func:`conv_geometry`'s result.
+
+    ``method`` is ``"direct"`` (register-tiled kernel), ``"gemm"`` (im2col + BLAS) or None
+    (direct for up to ``DIRECT_MAX_FILTERS`` output channels).
+    """
+    out_h, out_w, top, left = geometry
+    n, f = x.shape[0], wmat.shape[1]
+    out = np.empty((n, out_h, out_w, f), dtype=x.dtype)
+    if method is None:
+        method = "direct" if f <= DIRECT_MAX_FILTERS else "gemm"
+    with kernel_threads():
+        if method == "direct":
+            _direct_conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, out)
+        else:
+            chunk = conv_gemm.chunk_size(n, out_h * out_w, wmat.shape[0], x.itemsize)
+            conv_gemm.conv2d_forward(x, wmat, bias, stride_hw[0], stride_hw[1], top, left,
+                                     kernel_hw[0], kernel_hw[1], chunk, out)
+    return out
+
+
+def _direct_conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, out):
+    out_h, out_w, top, left = geometry
+    rows = (out_h - 1) * stride_hw[0] + kernel_hw[0]
+    cols = conv_direct.canvas_width(out_w, stride_hw[1], kernel_hw[1])
+    canvas = np.empty((x.shape[0], rows, cols, x.shape[3]), dtype=x.dtype)
+    conv_direct.fill_canvas(x, top, left, canvas)
+    conv_direct.conv2d_forward(canvas, conv_direct.pack_weights(wmat), bias, stride_hw[0],
+                               stride_hw[1], kernel_hw[0], kernel_hw[1], out)
+
+
+def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
+                    dwmat=None, dbias=None, method=None):
+    """Gradients ``(dx, dwmat, dbias)``; ``dx`` is None unless ``need_dx``.
+
+    ``dwmat`` and ``dbias`` are filled in place when given.
+    ``method``: ``"gemm"`` (im2col + BLAS), ``"single_channel"`` (one-channel inputs,
+    stride 1, no ``dx``: a first layer on grey images) or None (the latter where it applies).
+    """
+    _, _, top, left = geometry
+    dx = np.empty_like(x) if need_dx else np.empty((1, 1, 1, 1), dtype=x.dtype)
+    dwmat = np.empty_like(wmat) if dwmat is None else dwmat
+    dbias = np.empty(wmat.shape[1], dtype=x.dtype) if dbias is None else dbias
+    dy = np.ascontiguousarray(dy)
+    positions = dy.shape[1] * dy.shape[2]
+    if method is None:
+        single = x.shape[3] == 1 and tuple(stride_hw) == (1, 1) and not need_dx
+        method = "single_channel" if single else "gemm"
+    with kernel_threads():
+        if method == "single_channel":
+            # Longer GEMM reductions pay here: chunks of 4x the usual unfolded size.
+            chunk = min(x.shape[0], 4 * conv_gemm.chunk_size(x.shape[0], positions,
+                                                              wmat.shape[0], x.itemsize))
+            conv_gemm.conv2d_weight_grad_single_channel(x, dy, top, left, kernel_hw[0],
+                                                        kernel_hw[1], chunk, dwmat, dbias)
+        else:
+            chunk = conv_gemm.chunk_size(x.shape[0], positions, wmat.shape[0], x.itemsize)
+            conv_gemm.conv2d_backward(dy, x, wmat, stride_hw[0], stride_hw[1], top, left,
+                                      kernel_hw[0], kernel_hw[1], chunk, need_dx, dx, dwmat,
+                                      dbias)
+    return (dx if need_dx else None), dwmat, dbias

@@ -1,0 +1,18 @@
+"""The counter-based hash (:mod:`skdeep.ops._hash`) compiled for the CPU, and keys for rows
+that have no content key."""
+
+import numpy as np
+from numba import njit
+
+from .._hash import GOLDEN, compile_hash
+
+mix, uniform = compile_hash(njit(cache=True))
+
+
+@njit(cache=True)
+def index_keys(n, seed):
+    """Keys for rows ``0 .. n - 1`` under ``seed`` (when rows have no content key)."""
+    keys = np.empty(n, dtype=np.uint64)
+    for i in range(n):
+        keys[i] = mix(np.uint64(seed) ^ mix(np.uint64(i) * GOLDEN))
+    return keys
