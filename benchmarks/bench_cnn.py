@@ -37,15 +37,14 @@ import time
 import warnings
 
 import numpy as np
+from _data import load_mnist_sample
+from _report import replace_section
 from sklearn.exceptions import ConvergenceWarning
 
 from skdeep import CNNClassifier
 from skdeep.nn import ForwardContext
 from skdeep.nn.layers import Conv2D
 from skdeep.ops.cpu.threads import kernel_threads
-
-from _data import load_mnist_sample
-from _report import replace_section
 
 NETWORKS = {
     "a": dict(title="(a) LeNet-5", epochs=5,

@@ -16,12 +16,11 @@ import time
 import warnings
 
 import numpy as np
+from _data import load_mnist_sample
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier as SklearnMLP
 
 from skdeep import MLPClassifier
-
-from _data import load_mnist_sample
 
 
 def make_models(epochs, seed):
@@ -69,7 +68,8 @@ def summarize(rows, ratios, repeats, epochs):
         seconds = statistics.median(v[0] for v in values)
         accuracy = statistics.median(v[1] for v in values)
         lines.append(f"| {name} | {seconds:.2f} | {accuracy:.4f} |")
-    lines += ["", f"Median ratio skdeep / scikit-learn fit time: **{statistics.median(ratios):.2f}** "
+    median = statistics.median(ratios)
+    lines += ["", f"Median ratio skdeep / scikit-learn fit time: **{median:.2f}** "
               f"(per round: {', '.join(f'{r:.2f}' for r in ratios)})."]
     return "\n".join(lines)
 

@@ -48,7 +48,8 @@ def main():
           f"skdeep import + first CNN fit {first['skdeep']:.2f} s")
     rounds = [one_round() for _ in range(args.repeats)]
     for r in rounds:
-        print(f"import sklearn {r['sklearn']:.2f} s, skdeep import + first CNN fit {r['skdeep']:.2f} s")
+        print(f"import sklearn {r['sklearn']:.2f} s, "
+              f"skdeep import + first CNN fit {r['skdeep']:.2f} s")
     sk = statistics.median(r["sklearn"] for r in rounds)
     extra = statistics.median(r["skdeep"] for r in rounds)
     text = (f"A fresh process (what every GridSearchCV worker is), kernels in Numba's disk cache: "

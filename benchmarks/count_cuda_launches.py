@@ -17,12 +17,11 @@ os.environ["NUMBA_ENABLE_CUDASIM"] = "1"  # before numba.cuda is imported
 import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _report import replace_section  # noqa: E402
 from numba import cuda  # noqa: E402
 from numba.cuda.simulator.kernel import FakeCUDAKernel  # noqa: E402
 
 from skdeep import CNNClassifier  # noqa: E402
-
-from _report import replace_section  # noqa: E402
 
 NETWORKS = {
     "(a) LeNet-5": dict(filters=(2, 2), kernel_size=5, hidden_layer_sizes=(4, 3)),

@@ -116,7 +116,8 @@ def plot_augmentation(X):
     image = X[:1].reshape(1, 8, 8, 1)
     layer = Augment("shift_flip", layer_id=0)
     fig, axes = plt.subplots(1, 7, figsize=(7, 1.4))
-    views = [image] + [layer.forward(image, ForwardContext(training=True, row_keys=row_keys(image, 0),
+    keys = row_keys(image, 0)
+    views = [image] + [layer.forward(image, ForwardContext(training=True, row_keys=keys,
                                                            seed=0, epoch=epoch))
                        for epoch in range(6)]
     for index, (ax, view) in enumerate(zip(axes, views)):

@@ -16,7 +16,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ._constraints import SHARED_PARAMETER_CONSTRAINTS
+from ._checks import positive_ints
 from ._convergence import ConvergenceMonitor
 from ._exceptions import DivergenceError
 from .backends import CPU, fit_backend, predict_backend
@@ -25,7 +25,7 @@ from .nn.initializers import resolve_initializer
 from .nn.layers import Dense
 from .nn.optimizers import make_optimizer, resolve_learning_rate
 from .nn.schedules import SCHEDULES
-from .nn.training import NonFiniteLoss, Regularization, Trainer, training_data
+from .nn.training import NonFiniteLoss, Regularization, Trainer, clean_subset, training_data
 
 __all__ = ["BaseNetwork", "DivergenceError"]
 
@@ -35,7 +35,6 @@ AUTO_BATCH_SIZE = 200
 class BaseNetwork(BaseEstimator):
     """Base class of skdeep's estimators. Not for direct use."""
 
-    _parameter_constraints: dict = dict(SHARED_PARAMETER_CONSTRAINTS)
     _allow_nd = False
     """Whether X may have more than 2 dimensions (images)."""
     _predict_chunk = None
@@ -115,7 +114,6 @@ class BaseNetwork(BaseEstimator):
             self._monitor = ConvergenceMonitor(
                 self.tol, self.n_iter_no_change, self.early_stopping and not incremental,
                 self.lr_schedule == "plateau", self._learning_rate(),
-                noisy=self._network.stochastic,
             )
 
         saved = self._network.snapshot() if continuing else None
@@ -149,14 +147,8 @@ class BaseNetwork(BaseEstimator):
 
     def _hidden_sizes(self):
         """``hidden_layer_sizes`` as a tuple of ints (an int means one layer)."""
-        sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes, dtype=object)).ravel()
-        for size in sizes:
-            if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-                raise ValueError(
-                    "hidden_layer_sizes must be a tuple of positive ints. "
-                    f"Received: hidden_layer_sizes={self.hidden_layer_sizes!r}."
-                )
-        return tuple(int(size) for size in sizes)
+        return positive_ints(self.hidden_layer_sizes, "hidden_layer_sizes",
+                             wanted="a tuple of positive ints")
 
     def _combined_sample_weight(self, X, y, sample_weight):
         class_factors = self._class_sample_weight(y)
@@ -222,6 +214,10 @@ class BaseNetwork(BaseEstimator):
             (X, Y, weights), validation = self._split_validation(X, Y, y, weights)
         trainer = self._trainer()
         data = training_data(self._network, self._network_input(X), Y, weights, self._seed)
+        # With random masks the training loss is noisy: progress is judged without them.
+        clean = None
+        if self._network.stochastic and not early_stopping:
+            clean = clean_subset(self._network, data)
         batch_size = self._resolve_batch_size(len(X))
         schedule = SCHEDULES[self.lr_schedule].factor
         base_rate = self._learning_rate()
@@ -243,7 +239,8 @@ class BaseNetwork(BaseEstimator):
             self.loss_ = loss
             score = self._score_validation(validation) if early_stopping else None
             self._report(loss, score, time.perf_counter() - start)
-            stop = monitor.update(loss, score, self._network)
+            clean_loss = None if clean is None else self._network.inference_loss(*clean)
+            stop = monitor.update(loss, score, self._network, clean_loss)
             if not early_stopping:
                 self.best_loss_ = monitor.best_loss
             if stop:
@@ -253,7 +250,7 @@ class BaseNetwork(BaseEstimator):
                 warnings.warn(
                     f"{type(self).__name__} reached max_iter={self.max_iter} epochs without "
                     "converging; consider increasing max_iter.",
-                    ConvergenceWarning,
+                    ConvergenceWarning, stacklevel=3,
                 )
         self._network.release_caches()
         if early_stopping and monitor.best_snapshot is not None:

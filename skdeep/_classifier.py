@@ -4,7 +4,6 @@ probabilities."""
 import numpy as np
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d, validate_data
@@ -19,11 +18,6 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
     classes, multilabel indicator targets one sigmoid per label; all with cross-entropy.
     """
 
-    _parameter_constraints: dict = {
-        **BaseNetwork._parameter_constraints,
-        "loss": [StrOptions({"auto"})],
-        "class_weight": [dict, StrOptions({"balanced"}), None],
-    }
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,41 +1,14 @@
 """Convolutional networks: the estimators turn their hyperparameters into conv blocks and
 a dense head."""
 
-from numbers import Integral, Real
-
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions
 
+from ._checks import positive_ints
 from ._classifier import NetworkClassifier
-from ._docstrings import ATTRIBUTES_DOC, CLASSIFIER_LOSS_DOC, CNN_PARAMETERS_DOC
-from ._docstrings import REGRESSOR_LOSS_DOC, parameters_doc
+from ._docstrings import ATTRIBUTES_DOC
+from ._hyperparameters import constraints, parameters_doc, records_for
 from ._regressor import NetworkRegressor
 from .nn.architectures import conv_stack, dense_stack
-
-CNN_PARAMETER_CONSTRAINTS = {
-    "input_shape": ["array-like", None],
-    "filters": ["array-like", Interval(Integral, 1, None, closed="left")],
-    "kernel_size": [Interval(Integral, 1, None, closed="left"), "array-like"],
-    "strides": [Interval(Integral, 1, None, closed="left"), "array-like"],
-    "padding": [StrOptions({"same", "valid"}), Interval(Integral, 0, None, closed="left")],
-    "pooling": [StrOptions({"max", "avg", "stochastic"}), None],
-    "pool_size": [Interval(Integral, 1, None, closed="left")],
-    "spatial_dropout": [Interval(Real, 0, 1, closed="left")],
-    "residual": ["boolean"],
-    "augment": [StrOptions({"shift", "flip", "shift_flip"}), None],
-}
-
-
-def _positive_ints(value, name, length=None):
-    """``value`` (an int, or a sequence with ``length`` entries) as a tuple of positive ints."""
-    values = np.atleast_1d(np.asarray(value, dtype=object)).ravel()
-    if length is not None and len(values) == 1:
-        values = np.repeat(values, length)
-    ok = all(not isinstance(v, bool) and isinstance(v, (int, np.integer)) and v >= 1 for v in values)
-    if not ok or (length is not None and len(values) != length):
-        wanted = "positive ints" if length is None else f"an int or {length} positive ints (one per block)"
-        raise ValueError(f"{name} must be {wanted}. Received: {name}={value!r}.")
-    return tuple(int(v) for v in values)
 
 
 class _CNNLayers:
@@ -51,9 +24,9 @@ class _CNNLayers:
             _input_shape_tuple(self.input_shape)
 
     def _block_settings(self):
-        filters = _positive_ints(self.filters, "filters")
-        kernels = _positive_ints(self.kernel_size, "kernel_size", len(filters))
-        strides = _positive_ints(self.strides, "strides", len(filters))
+        filters = positive_ints(self.filters, "filters")
+        kernels = positive_ints(self.kernel_size, "kernel_size", len(filters))
+        strides = positive_ints(self.strides, "strides", len(filters))
         return filters, kernels, strides
 
     def _check_input_shape(self, X, reset):
@@ -104,13 +77,11 @@ class _CNNLayers:
 
 def _input_shape_tuple(input_shape):
     values = tuple(np.asarray(input_shape, dtype=object).ravel())
-    ok = all(not isinstance(v, bool) and isinstance(v, (int, np.integer)) and v >= 1 for v in values)
-    if not ok or len(values) not in (2, 3):
-        raise ValueError(
-            "input_shape must be (C, H, W) for images or (C, L) for 1-D signals, positive "
-            f"ints. Received: input_shape={input_shape!r}."
-        )
-    return tuple(int(v) for v in values)
+    if len(values) not in (2, 3):
+        values = None
+    return positive_ints(values, "input_shape",
+                         wanted="(C, H, W) for images or (C, L) for 1-D signals, positive ints",
+                         shown=input_shape)
 
 
 def _sample_shape(x_shape, expected):
@@ -139,7 +110,7 @@ class CNNClassifier(_CNNLayers, NetworkClassifier):
     __doc__ = (
         _CLASS_DOC.format(kind="classifier", output=",\n    trained with cross-entropy (softmax "
                           "for multiclass, sigmoid for binary and\n    multilabel targets)")
-        + parameters_doc(CLASSIFIER_LOSS_DOC, CNN_PARAMETERS_DOC)
+        + parameters_doc(records_for(classifier=True, cnn=True))
         + ATTRIBUTES_DOC
         + """    classes_ : ndarray of shape (n_classes,)
         Class labels.
@@ -148,7 +119,7 @@ class CNNClassifier(_CNNLayers, NetworkClassifier):
 """
     )
 
-    _parameter_constraints = {**NetworkClassifier._parameter_constraints, **CNN_PARAMETER_CONSTRAINTS}
+    _parameter_constraints = constraints(records_for(classifier=True, cnn=True))
 
     def __init__(
         self, hidden_layer_sizes=(100,), activation="relu", *, input_shape=None,
@@ -207,14 +178,14 @@ class CNNClassifier(_CNNLayers, NetworkClassifier):
 class CNNRegressor(_CNNLayers, NetworkRegressor):
     __doc__ = (
         _CLASS_DOC.format(kind="regressor", output=" with one output per target")
-        + parameters_doc(REGRESSOR_LOSS_DOC, CNN_PARAMETERS_DOC)
+        + parameters_doc(records_for(classifier=False, cnn=True))
         + ATTRIBUTES_DOC
         + """    input_shape_ : tuple of int
         Shape of one sample: ``(C, H, W)`` or ``(C, L)``.
 """
     )
 
-    _parameter_constraints = {**NetworkRegressor._parameter_constraints, **CNN_PARAMETER_CONSTRAINTS}
+    _parameter_constraints = constraints(records_for(classifier=False, cnn=True))
 
     def __init__(
         self, hidden_layer_sizes=(100,), activation="relu", *, input_shape=None,

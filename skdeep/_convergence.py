@@ -1,9 +1,5 @@
 """When to stop: no-improvement counting, early stopping's best weights, plateau decay."""
 
-from collections import deque
-
-import numpy as np
-
 from .nn.schedules import PLATEAU_FACTOR, PLATEAU_MIN_LR
 
 
@@ -16,40 +12,39 @@ class ConvergenceMonitor:
     without improvement, training stops, or with ``plateau=True`` the learning rate is
     divided by ``PLATEAU_FACTOR`` and counting starts again (until the rate is tiny).
 
-    With ``noisy=True`` (a network that draws random masks while training: dropout,
-    DropConnect, stochastic pooling, augmentation) one epoch's training loss is a noisy
-    estimate, and a lucky epoch would set a best that later epochs rarely beat: training
-    would stop while the network still improves. Progress is then judged on the mean loss
-    of the last ``n_iter_no_change`` epochs, which averages the noise away.
+    For a network that draws random masks while training (dropout, DropConnect, stochastic
+    pooling, augmentation), one epoch's training loss is a noisy estimate: a lucky epoch
+    sets a best that later epochs rarely beat, and training would stop while the network
+    still improves. :meth:`update` then takes ``clean_loss``, the loss of the network
+    without masks on a fixed set of training samples (deterministic from epoch to epoch),
+    and judges progress on it.
 
     With early stopping it keeps a snapshot of the network at the best validation score.
     """
 
-    def __init__(self, tol, n_iter_no_change, early_stopping, plateau, learning_rate,
-                 noisy=False):
+    def __init__(self, tol, n_iter_no_change, early_stopping, plateau, learning_rate):
         self.learning_rate = learning_rate
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
         self.early_stopping = early_stopping
         self.plateau = plateau
-        self.noisy = noisy
         self.best_loss = float("inf")
         self.best_score = -float("inf")
-        self.best_smoothed_loss = float("inf")
-        self.recent_losses = deque(maxlen=n_iter_no_change)
+        self.best_clean_loss = float("inf")
         self.best_snapshot = None
         self.no_improvement = 0
         self.lr_factor = 1.0
 
-    def update(self, loss, score, network):
+    def update(self, loss, score, network, clean_loss=None):
         """Record one epoch. Returns True when training should stop."""
         if self.early_stopping:
             improved = score > self.best_score + self.tol
             if score > self.best_score:
                 self.best_score = score
                 self.best_snapshot = network.snapshot()
-        elif self.noisy:
-            improved = self._smoothed_loss_improved(loss)
+        elif clean_loss is not None:
+            improved = clean_loss < self.best_clean_loss - self.tol
+            self.best_clean_loss = min(self.best_clean_loss, clean_loss)
         else:
             improved = loss < self.best_loss - self.tol
         self.best_loss = min(self.best_loss, loss)
@@ -61,13 +56,3 @@ class ConvergenceMonitor:
             self.no_improvement = 0
             return False
         return True
-
-    def _smoothed_loss_improved(self, loss):
-        """Whether the mean loss of the last ``n_iter_no_change`` epochs fell below its best
-        by more than ``tol`` (every epoch improves until that many epochs are in)."""
-        self.recent_losses.append(loss)
-        smoothed = float(np.mean(self.recent_losses))
-        improved = (len(self.recent_losses) < self.recent_losses.maxlen
-                    or smoothed < self.best_smoothed_loss - self.tol)
-        self.best_smoothed_loss = min(self.best_smoothed_loss, smoothed)
-        return improved

@@ -3,9 +3,9 @@
 import numpy as np
 
 from ._classifier import NetworkClassifier
+from ._docstrings import ATTRIBUTES_DOC
+from ._hyperparameters import constraints, parameters_doc, records_for
 from ._regressor import NetworkRegressor
-from ._docstrings import ATTRIBUTES_DOC as _ATTRIBUTES_DOC
-from ._docstrings import CLASSIFIER_LOSS_DOC, REGRESSOR_LOSS_DOC, parameters_doc
 from .nn.architectures import dense_stack
 
 
@@ -27,12 +27,14 @@ class MLPClassifier(_MLPLayers, NetworkClassifier):
     Trains cross-entropy: a softmax over the classes for multiclass targets, one sigmoid
     output for binary targets, one sigmoid per label for multilabel indicator targets.
 """
-        + parameters_doc(CLASSIFIER_LOSS_DOC)
-        + _ATTRIBUTES_DOC
+        + parameters_doc(records_for(classifier=True, cnn=False))
+        + ATTRIBUTES_DOC
         + """    classes_ : ndarray of shape (n_classes,)
         Class labels.
 """
     )
+
+    _parameter_constraints = constraints(records_for(classifier=True, cnn=False))
 
     def __init__(
         self, hidden_layer_sizes=(100,), activation="relu", *, initializer="auto",
@@ -80,9 +82,11 @@ class MLPRegressor(_MLPLayers, NetworkRegressor):
     __doc__ = (
         """Multi-layer perceptron regressor with linear outputs, one per target.
 """
-        + parameters_doc(REGRESSOR_LOSS_DOC)
-        + _ATTRIBUTES_DOC
+        + parameters_doc(records_for(classifier=False, cnn=False))
+        + ATTRIBUTES_DOC
     )
+
+    _parameter_constraints = constraints(records_for(classifier=False, cnn=False))
 
     def __init__(
         self, hidden_layer_sizes=(100,), activation="relu", *, initializer="auto",

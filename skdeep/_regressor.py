@@ -2,7 +2,6 @@
 
 import numpy as np
 from sklearn.base import RegressorMixin, _fit_context
-from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import validate_data
 
 from ._base import BaseNetwork
@@ -11,10 +10,6 @@ from ._base import BaseNetwork
 class NetworkRegressor(RegressorMixin, BaseNetwork):
     """Base of skdeep's regressors: linear outputs, one per target."""
 
-    _parameter_constraints: dict = {
-        **BaseNetwork._parameter_constraints,
-        "loss": [StrOptions({"auto", "squared_error", "absolute_error", "huber"})],
-    }
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -51,7 +51,8 @@ def test_one_dimensional_signals_are_classified():
     y = rng.integers(0, 2, n)
     t = np.arange(length)
     phase = rng.uniform(0, 2 * np.pi, (n, 1))
-    X = np.sin(t * np.where(y == 1, 0.8, 0.25)[:, None] + phase) + 0.3 * rng.standard_normal((n, length))
+    X = (np.sin(t * np.where(y == 1, 0.8, 0.25)[:, None] + phase)
+         + 0.3 * rng.standard_normal((n, length)))
     clf = CNNClassifier(filters=(8,), kernel_size=7, hidden_layer_sizes=(16,), max_iter=30,
                         random_state=0).fit(X[:300], y[:300])
     assert clf.input_shape_ == (1, length)
@@ -95,16 +96,19 @@ def test_augmentation_changes_training_not_prediction(digits):
 def test_grid_search_in_two_processes_matches_one(digits):
     X, y = digits[0][:240], digits[1][:240]
     grid = {"pooling": ["max", "avg"], "batch_norm": [False, True]}
-    serial = GridSearchCV(_small(input_shape=(1, 8, 8), max_iter=2), grid, cv=2, n_jobs=1).fit(X, y)
-    parallel = GridSearchCV(_small(input_shape=(1, 8, 8), max_iter=2), grid, cv=2, n_jobs=2).fit(X, y)
-    assert_array_equal(serial.cv_results_["mean_test_score"], parallel.cv_results_["mean_test_score"])
+    model = _small(input_shape=(1, 8, 8), max_iter=2)
+    serial = GridSearchCV(model, grid, cv=2, n_jobs=1).fit(X, y)
+    parallel = GridSearchCV(model, grid, cv=2, n_jobs=2).fit(X, y)
+    assert_array_equal(serial.cv_results_["mean_test_score"],
+                       parallel.cv_results_["mean_test_score"])
 
 
 @pytest.mark.parametrize(
     "params, X_shape, match",
     [
         ({"input_shape": (1, 8, 7)}, (20, 64), r"input_shape=\(1, 8, 7\) needs 56 values"),
-        ({"input_shape": (2, 8, 8)}, (20, 8, 8), r"input_shape=\(2, 8, 8\).*X has shape \(20, 8, 8\)"),
+        ({"input_shape": (2, 8, 8)}, (20, 8, 8),
+         r"input_shape=\(2, 8, 8\).*X has shape \(20, 8, 8\)"),
         ({"input_shape": (8, 8, 1, 1)}, (20, 64), "input_shape must be"),
         ({"padding": "valid", "kernel_size": 5, "pooling": None}, (20, 1, 4, 4),
          r"kernel_size=5.*input 4x4.*larger than the padded input"),
@@ -142,12 +146,12 @@ def test_kernels_load_from_the_disk_cache_in_a_fresh_process():
         import numpy as np
         from skdeep import CNNClassifier
         from numba.core.registry import CPUDispatcher
-        from skdeep.ops.cpu import conv_direct as _cpu_direct, conv_gemm as _cpu_conv, norm as _cpu_norm, pool as _cpu_pool
+        from skdeep.ops.cpu import conv_direct, conv_gemm, norm, pool
         rng = np.random.default_rng(0)
         X, y = rng.standard_normal((40, 1, 8, 8)).astype(np.float32), np.arange(40) % 2
         CNNClassifier(filters=(4, 32), batch_norm=True, max_iter=1, batch_size=16,
                       random_state=0).fit(X, y).predict(X)
-        kernels = [k for m in (_cpu_conv, _cpu_direct, _cpu_norm, _cpu_pool)
+        kernels = [k for m in (conv_gemm, conv_direct, norm, pool)
                    for k in vars(m).values() if isinstance(k, CPUDispatcher)]
         print(sum(sum(k.stats.cache_misses.values()) for k in kernels),
               sum(sum(k.stats.cache_hits.values()) for k in kernels))

@@ -7,7 +7,12 @@ from numpy.testing import assert_allclose
 from skdeep.nn import ForwardContext, Network
 from skdeep.nn.architectures import conv_stack, dense_stack
 from skdeep.nn.layers import (
-    AvgPool2D, BatchNorm, Conv2D, MaxPool2D, SpatialDropout, StochasticPool2D,
+    AvgPool2D,
+    BatchNorm,
+    Conv2D,
+    MaxPool2D,
+    SpatialDropout,
+    StochasticPool2D,
 )
 from skdeep.ops.cpu.masks import row_keys
 
@@ -21,7 +26,8 @@ def _maps(shape, seed=0):
 
 @pytest.mark.parametrize(
     "kernel, stride, padding",
-    [((3, 3), (1, 1), "same"), ((3, 2), (2, 1), "valid"), ((2, 2), (2, 2), "same"), ((1, 3), (1, 2), 1)],
+    [((3, 3), (1, 1), "same"), ((3, 2), (2, 1), "valid"), ((2, 2), (2, 2), "same"),
+     ((1, 3), (1, 2), 1)],
 )
 def test_conv_layer_gradient(kernel, stride, padding):
     _check_layer(Conv2D((5, 6, 3), 4, kernel, stride, padding), _maps((2, 5, 6, 3)))
@@ -130,7 +136,8 @@ def test_activation_after_max_pooling_is_the_same_function_and_gradient(activati
     x[0, :2, :2, :] = -1.0  # a window where every value is negative (ties for relu)
     stack, _ = conv_stack((6, 6, 2), (3,), (3,), (1,), padding="same", pooling="max",
                           pool_size=2, activation=activation)
-    assert [type(layer).__name__ for layer in stack] == ["Conv2D", "MaxPool2D", "Activation", "Flatten"]
+    names = [type(layer).__name__ for layer in stack]
+    assert names == ["Conv2D", "MaxPool2D", "Activation", "Flatten"]
     conv = stack[0]
     textbook = [conv, Activation(activation), MaxPool2D(conv.out_shape, (2, 2)), Flatten()]
     results = []

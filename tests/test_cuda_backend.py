@@ -10,8 +10,8 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skdeep.backends import CPU
-from skdeep.ops.cuda.support import cuda_available
 from skdeep.ops.cpu.random import index_keys
+from skdeep.ops.cuda.support import cuda_available
 
 pytestmark = pytest.mark.skipif(not cuda_available(),
                                 reason="needs numba-cuda's simulator or a GPU")

@@ -41,7 +41,8 @@ def test_different_seeds_differ(digits):
 
 
 def test_dropout_masks_do_not_depend_on_sample_order(digits):
-    """Masks are keyed by sample content: full-batch training sees the same masks in any row order."""
+    """Masks are keyed by sample content: full-batch training sees the same masks in any
+    row order."""
     X, y = digits
     order = np.random.default_rng(0).permutation(len(X))
     params = dict(hidden_layer_sizes=(16,), max_iter=5, dropout=0.5, batch_size=None,
@@ -71,7 +72,8 @@ def test_grid_search_two_jobs_matches_one_job(digits):
     base = MLPClassifier((16,), max_iter=8, random_state=0)
     serial = GridSearchCV(base, grid, cv=3, n_jobs=1).fit(X, y)
     parallel = GridSearchCV(base, grid, cv=3, n_jobs=2).fit(X, y)
-    assert_array_equal(serial.cv_results_["mean_test_score"], parallel.cv_results_["mean_test_score"])
+    assert_array_equal(serial.cv_results_["mean_test_score"],
+                       parallel.cv_results_["mean_test_score"])
     for split in range(3):
         key = f"split{split}_test_score"
         assert_array_equal(serial.cv_results_[key], parallel.cv_results_[key])

@@ -5,9 +5,9 @@ import pytest
 from numpy.testing import assert_allclose
 
 from skdeep.nn import ForwardContext, Network
-from skdeep.ops.cpu.activations import ACTIVATIONS
 from skdeep.nn.architectures import dense_stack
 from skdeep.nn.layers import Activation, BatchNorm, Dense, Dropout, Maxout
+from skdeep.ops.cpu.activations import ACTIVATIONS
 from skdeep.ops.cpu.losses import LOSSES
 from skdeep.ops.cpu.masks import row_keys
 from skdeep.ops.cpu.reduce import add_penalty_gradient, penalty_value

@@ -64,7 +64,8 @@ def test_conv2d_backward_matches_reference(case, dtype):
 @pytest.mark.parametrize("case", [CONV_CASES[2], CONV_CASES[3], CONV_CASES[5]])
 def test_conv2d_backward_is_the_gradient(case):
     n, c, h, w_, f, kh, kw, stride, padding = case
-    x, w, b = _data((n, c, h, w_), np.float64, 0), _data((f, c, kh, kw), np.float64, 1), _data(f, np.float64, 2)
+    x, w = _data((n, c, h, w_), np.float64, 0), _data((f, c, kh, kw), np.float64, 1)
+    b = _data(f, np.float64, 2)
     y = ops.conv2d(x, w, b, stride=stride, padding=padding)
     projection = _data(y.shape, np.float64, 4)
 
@@ -110,10 +111,12 @@ def test_single_channel_weight_gradient_matches_reference(n, h, w_, f, kh, kw, p
     geometry = conv_geometry((h, w_), (kh, kw), (1, 1), padding)
     wmat = np.ascontiguousarray(w.transpose(2, 3, 1, 0)).reshape(-1, f)
     _, dwmat, db = _cpu.conv2d_backward(
-        np.ascontiguousarray(dy.transpose(0, 2, 3, 1)), np.ascontiguousarray(x.transpose(0, 2, 3, 1)),
+        np.ascontiguousarray(dy.transpose(0, 2, 3, 1)),
+        np.ascontiguousarray(x.transpose(0, 2, 3, 1)),
         wmat, (kh, kw), (1, 1), geometry, need_dx=False, method="single_channel")
     _, dw_ref, db_ref = ref.conv2d_backward(*(a.astype(np.float64) for a in (dy, x, w)), 1, padding)
-    _assert_close(np.ascontiguousarray(dwmat.reshape(kh, kw, 1, f).transpose(3, 2, 0, 1)), dw_ref, dtype)
+    dw = np.ascontiguousarray(dwmat.reshape(kh, kw, 1, f).transpose(3, 2, 0, 1))
+    _assert_close(dw, dw_ref, dtype)
     _assert_close(db, db_ref, dtype)
 
 
@@ -170,7 +173,8 @@ def test_stochastic_pooling_at_predict_time_is_the_weighted_average(case, dtype)
     shape, pool, stride, ref_stride = _pool_args(case)
     x = _data(shape, dtype, 0)
     y = ops.stochastic_pool2d(x, pool_size=pool, stride=stride)
-    _assert_close(y, ref.stochastic_pool2d_expectation(x.astype(np.float64), pool, ref_stride), dtype)
+    expected = ref.stochastic_pool2d_expectation(x.astype(np.float64), pool, ref_stride)
+    _assert_close(y, expected, dtype)
 
 
 @pytest.mark.parametrize("case", [POOL_CASES[0], POOL_CASES[2]])
@@ -202,7 +206,8 @@ def test_stochastic_pooling_training_ignores_non_positive_activations():
     x = np.array([[[[-2.0, 0.0], [5.0, -1.0]], [[-1.0, -3.0], [0.0, -2.0]]]])  # (1, 2, 2, 2)
     y = ops.stochastic_pool2d(x, pool_size=2, training=True, random_state=0)
     assert_allclose(y.ravel(), [5.0, 0.0])
-    dx = ops.stochastic_pool2d_backward(np.ones_like(y), x, pool_size=2, training=True, random_state=0)
+    dx = ops.stochastic_pool2d_backward(np.ones_like(y), x, pool_size=2, training=True,
+                                        random_state=0)
     assert_allclose(dx[0, 0], [[0.0, 0.0], [1.0, 0.0]])
     assert_allclose(dx[0, 1], 0.0)
 
@@ -233,10 +238,12 @@ def test_stochastic_pooling_training_needs_an_int_seed():
 @pytest.mark.parametrize(
     "call, match",
     [
-        (lambda: ops.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 5, 5))), "kernel_size 5x5 is larger"),
+        (lambda: ops.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 5, 5))),
+         "kernel_size 5x5 is larger"),
         (lambda: ops.conv2d(np.ones((1, 2, 3, 3)), np.ones((1, 1, 3, 3))), "input channels"),
         (lambda: ops.conv2d(np.ones((1, 3, 3)), np.ones((1, 1, 3, 3))), "x must be 4-D"),
-        (lambda: ops.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), padding="full"), "padding"),
+        (lambda: ops.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), padding="full"),
+         "padding"),
         (lambda: ops.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), stride=0), "stride"),
         (lambda: ops.max_pool2d(np.ones((1, 1, 3, 3)), pool_size=4), "pool_size 4x4 is larger"),
         (lambda: ops.avg_pool2d(np.ones((1, 1, 3, 3)), device="tpu"), "device"),

@@ -109,7 +109,8 @@ def test_partial_fit_runs_one_epoch_per_call(digits):
     with pytest.raises(ValueError, match="classes"):
         MLPClassifier().partial_fit(X, y)
     with pytest.raises(ValueError, match="not seen"):
-        MLPClassifier((4,), random_state=0).partial_fit(X, y % 3, classes=[0, 1, 2]).partial_fit(X, y)
+        model = MLPClassifier((4,), random_state=0).partial_fit(X, y % 3, classes=[0, 1, 2])
+        model.partial_fit(X, y)
 
 
 def test_warm_start_continues_from_fitted_weights(digits):

@@ -13,7 +13,8 @@ from abc import ABC, abstractmethod
 class Backend(ABC):
     """Arrays, kernels and the threading policy of one kind of device."""
 
-    name: str
+    name = ""
+    """Short name of the device (``"cpu"``, ``"cuda"``)."""
 
     # -- arrays ----------------------------------------------------------------------------
     @abstractmethod
@@ -55,7 +56,8 @@ class Backend(ABC):
     # -- a fit's resources -----------------------------------------------------------------
     @abstractmethod
     def loss_total(self):
-        """An accumulator of the epoch's weighted batch losses (``add``, ``mean``)."""
+        """An accumulator of weighted batch losses: ``add(weight, *values)``, then ``mean()``
+        or ``sum()`` (the weighted sum) read once."""
 
     @abstractmethod
     def workspace(self):

@@ -5,8 +5,20 @@ import contextlib
 
 import numpy as np
 
-from ..ops.cpu import (activations, augment, conv, dense, losses, masks, norm, optimizers,
-                       pool, reduce, shortcut, threads)
+from ..ops.cpu import (
+    activations,
+    augment,
+    conv,
+    dense,
+    losses,
+    masks,
+    norm,
+    optimizers,
+    pool,
+    reduce,
+    shortcut,
+    threads,
+)
 from .base import Backend
 
 
@@ -29,6 +41,9 @@ class HostLossTotal:
 
     def mean(self):
         return self.total / self.weight
+
+    def sum(self):
+        return self.total
 
 
 class _NoWorkspace:

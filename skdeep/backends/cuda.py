@@ -11,8 +11,20 @@ import contextlib
 import numpy as np
 
 from ..ops.cpu import masks as cpu_masks
-from ..ops.cuda import (activations, arrays, augment, conv, dense, losses, masks, norm,
-                        optimizers, pool, reduce, shortcut)
+from ..ops.cuda import (
+    activations,
+    arrays,
+    augment,
+    conv,
+    dense,
+    losses,
+    masks,
+    norm,
+    optimizers,
+    pool,
+    reduce,
+    shortcut,
+)
 from .base import Backend
 
 
@@ -34,7 +46,10 @@ class DeviceLossTotal:
         return None
 
     def mean(self):
-        return float(self.total.copy_to_host()[0]) / self.weight
+        return self.sum() / self.weight
+
+    def sum(self):
+        return float(self.total.copy_to_host()[0])
 
 
 _FRACTIONS = {}

@@ -3,8 +3,20 @@
 import numpy as np
 
 from .layers import (
-    Activation, Augment, AvgPool2D, BatchNorm, Conv2D, Dense, Dropout, Flatten, MaxPool2D,
-    Maxout, ResidualAdd, ResidualFork, SpatialDropout, StochasticPool2D,
+    Activation,
+    Augment,
+    AvgPool2D,
+    BatchNorm,
+    Conv2D,
+    Dense,
+    Dropout,
+    Flatten,
+    Maxout,
+    MaxPool2D,
+    ResidualAdd,
+    ResidualFork,
+    SpatialDropout,
+    StochasticPool2D,
 )
 
 MAXOUT_PIECES = 2
@@ -103,7 +115,8 @@ def conv_stack(in_shape, filters, kernel_sizes, strides, *, padding, pooling, po
             conv = Conv2D(shape, n_filters * pieces, kernel_hw, stride_hw, _padding(shape, padding))
         except ValueError as error:
             raise ValueError(f"Conv block {block + 1} (kernel_size={kernel}, "
-                             f"padding={padding!r}, input {shape[0]}x{shape[1]}): {error}") from None
+                             f"padding={padding!r}, input {shape[0]}x{shape[1]}): "
+                             f"{error}") from None
         fork = ResidualFork() if residual else None
         layers += [fork, conv] if residual else [conv]
         if batch_norm:

@@ -148,6 +148,19 @@ class Network:
         self.backward(d_raw)
         return value
 
+    def inference_loss(self, x, y, sample_fraction, chunk=256):
+        """The data loss of the network without random masks (inference mode), as a float;
+        ``sample_fraction`` sums to one over all of ``x``. Runs ``chunk`` samples at a time
+        and reads one number back from the device."""
+        total = self.backend.loss_total()
+        for start in range(0, len(x), chunk):
+            part = slice(start, start + chunk)
+            raw = self.forward(x[part], INFERENCE)
+            value, _ = self.backend.loss_and_gradient(self.loss, raw, y[part],
+                                                      sample_fraction[part])
+            total.add(1.0, value)
+        return total.sum()
+
     def predict(self, x):
         """The loss's link applied to the raw output: probabilities or values."""
         return self.backend.link(self.loss, self.forward(x, INFERENCE))

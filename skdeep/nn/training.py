@@ -48,6 +48,24 @@ def training_data(network, X, Y, weights, seed):
     return TrainingData(backend.asarray(X), backend.asarray(Y), weights, keys)
 
 
+CLEAN_SUBSET_SIZE = 2000
+"""Training samples on which a network with random masks is evaluated without them."""
+
+
+def clean_subset(network, data, size=CLEAN_SUBSET_SIZE):
+    """``(X, Y, fraction)``: at most ``size`` evenly spaced training samples (the same ones
+    every epoch) and their shares of the loss, on the network's backend."""
+    backend = network.backend
+    n = len(data.X)
+    rows = np.unique(np.linspace(0, n - 1, min(n, size)).astype(np.intp))
+    weights = np.ones(len(rows)) if data.weights is None else data.weights[rows]
+    if not weights.sum() > 0:
+        weights = np.ones(len(rows))
+    fraction = backend.asarray((weights / weights.sum()).astype(data.X.dtype))
+    device_rows = backend.asarray(rows)
+    return backend.take_rows(data.X, device_rows), backend.take_rows(data.Y, device_rows), fraction
+
+
 class Trainer:
     """Runs epochs of mini-batch steps on a network with an optimizer.
 
@@ -65,6 +83,7 @@ class Trainer:
         self.optimizer = optimizer
         self.regularization = regularization
         self.seed = seed
+        self.workspace = network.backend.workspace()  # reused by every step of the fit
 
     def run_epoch(self, data, order, batch_size, lr, epoch, first_step):
         """One pass over ``data`` in ``order`` (None: as it is); returns the mean training
@@ -80,7 +99,6 @@ class Trainer:
         fractions, batch_weights = epoch_fractions(weights, n, batch_size, X.dtype)
         fractions = None if fractions is None else backend.asarray(fractions)  # once per epoch
         total = backend.loss_total()
-        workspace = backend.workspace()
         step = first_step
         for start, batch_weight in zip(range(0, n, batch_size), batch_weights):
             if batch_weight == 0:
@@ -91,7 +109,7 @@ class Trainer:
                 row_keys=None if keys is None else keys[batch], seed=self.seed, epoch=epoch,
                 step=step,
             )
-            with workspace.step():
+            with self.workspace.step():
                 value = self.step(X[batch], Y[batch], ctx, lr)
                 # On a GPU the value stays there (None here) and is read once per epoch.
                 value = total.add(batch_weight, *value)

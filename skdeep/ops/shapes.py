@@ -21,21 +21,26 @@ def pair(value, name):
     try:
         h, w = value
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive int or a pair of them. Received: {name}={value!r}.")
+        raise ValueError(_positive_pair_message(name, value)) from None
     for v in (h, w):
         if isinstance(v, bool) or not isinstance(v, Integral) or v < 1:
-            raise ValueError(f"{name} must be a positive int or a pair of them. Received: {name}={value!r}.")
+            raise ValueError(_positive_pair_message(name, value))
     return int(h), int(w)
 
 
+def _positive_pair_message(name, value):
+    return f"{name} must be a positive int or a pair of them. Received: {name}={value!r}."
+
+
 def _non_negative_pair(padding):
-    message = f'padding must be "same", "valid" or a non-negative int. Received: padding={padding!r}.'
+    message = ('padding must be "same", "valid" or a non-negative int. '
+               f"Received: padding={padding!r}.")
     if isinstance(padding, Integral):
         padding = (padding, padding)
     try:
         pad_h, pad_w = padding
     except (TypeError, ValueError):
-        raise ValueError(message)
+        raise ValueError(message) from None
     for v in (pad_h, pad_w):
         if isinstance(v, bool) or not isinstance(v, Integral) or v < 0:
             raise ValueError(message)

@@ -1,7 +1,7 @@
 """2-D pooling layers over channels-last feature maps: max, average, stochastic."""
 
-from ...ops.shapes import pool_geometry
 from ...ops.cpu.masks import stream_key
+from ...ops.shapes import pool_geometry
 from .base import Layer
 
 

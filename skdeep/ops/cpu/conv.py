@@ -11,7 +11,6 @@ import numpy as np
 from . import conv_direct, conv_gemm
 from .threads import kernel_threads
 
-
 DIRECT_MAX_FILTERS = 16
 """Up to this many output channels the direct kernel beats im2col + BLAS (measured)."""
 

@@ -105,5 +105,6 @@ def conv2d_forward(canvas, wpack, bias, stride_h, stride_w, kernel_h, kernel_w, 
                     if ow0 + p < out_w:
                         for f in range(16):
                             if fb * 16 + f < n_filters:
-                                out[n, oh, ow0 + p, fb * 16 + f] = acc[p * 16 + f] + bias[fb * 16 + f]
+                                channel = fb * 16 + f
+                                out[n, oh, ow0 + p, channel] = acc[p * 16 + f] + bias[channel]
 

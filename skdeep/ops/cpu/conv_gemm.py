@@ -165,7 +165,7 @@ def conv2d_weight_grad_single_channel(x, dy, pad_top, pad_left, kernel_h, kernel
     values, and the GEMM then reduces over the long axis. About 2x the general kernel for
     a first layer on grey images (measured).
     """
-    n_images, height, width = x.shape[0], x.shape[1], x.shape[2]
+    n_images = x.shape[0]
     out_h, out_w, n_filters = dy.shape[1], dy.shape[2], dy.shape[3]
     rows, cols = out_h + kernel_h - 1, out_w + kernel_w - 1
     n_chunks = (n_images + chunk - 1) // chunk

@@ -11,7 +11,8 @@ from .random import mix, uniform
 
 @cuda.jit
 def _shift_flip(x, keys, stream, max_shift_h, max_shift_w, flip, out):
-    """The CPU kernel's draws (``skdeep.ops.cpu.augment.shift_flip``), one thread per output element."""
+    """The CPU kernel's draws (``skdeep.ops.cpu.augment.shift_flip``), one thread per
+    output element."""
     i = cuda.grid(1)
     if i >= out.size:
         return

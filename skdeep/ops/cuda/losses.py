@@ -11,8 +11,8 @@ from numba import cuda
 
 from .._constants import HUBER_DELTA
 from . import reduce
-from .arrays import empty, launch
 from .activations import sigmoid
+from .arrays import empty, launch
 
 LOSS_KINDS = {"softmax_cross_entropy": 0, "sigmoid_cross_entropy": 1, "squared_error": 2,
               "absolute_error": 3, "huber": 4}

@@ -93,7 +93,8 @@ _positive_sums = cuda.jit(device=True, inline="always")(cpu_pool._positive_sums.
 
 @cuda.jit
 def _stochastic_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, out, index):
-    """The CPU kernel's draw (same hash, same counter): see ``skdeep.ops.cpu.pool.stochastic_pool_sample``."""
+    """The CPU kernel's draw (same hash, same counter): see
+    ``skdeep.ops.cpu.pool.stochastic_pool_sample``."""
     i = cuda.grid(1)
     if i >= out.size:
         return

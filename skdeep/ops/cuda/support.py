@@ -56,7 +56,7 @@ def require_cuda(owner):
         raise ValueError(
             f"{owner}: device='cuda': a GPU is visible but numba-cuda cannot run a kernel on "
             f"it ({problem}). numba-cuda compiles with the CUDA toolkit's NVVM: install "
-            "skdeep[cuda12] or skdeep[cuda13] (the driver's major CUDA version), or use "
+            "scikit-deep[cuda12] or scikit-deep[cuda13] (the driver's major CUDA version), or use "
             "device='cpu'."
         )
 
@@ -98,7 +98,7 @@ def gpu_visible():
     problem = kernel_problem()
     if problem is not None:
         warnings.warn(f"device='auto' uses the CPU: a GPU is visible but numba-cuda cannot "
-                      f"run a kernel on it ({problem}). Install skdeep[cuda12] or "
-                      "skdeep[cuda13] to train on it.", RuntimeWarning, stacklevel=3)
+                      f"run a kernel on it ({problem}). Install scikit-deep[cuda12] or "
+                      "scikit-deep[cuda13] to train on it.", RuntimeWarning, stacklevel=3)
         return False
     return True

@@ -1,0 +1,260 @@
+"""Every hyperparameter of the estimators, defined once: its constraint and its docstring
+text side by side.
+
+The estimators' ``_parameter_constraints`` and the "Parameters" sections of their
+docstrings are built from these records (:func:`constraints`, :func:`parameters_doc`); the
+API reference (docs/api.md) renders those docstrings. The defaults themselves are the
+keyword defaults of each ``__init__`` (scikit-learn reads them there); a test checks that
+every ``__init__`` parameter has a record and that each record's documented default is the
+signature's.
+"""
+
+from numbers import Integral, Real
+from typing import NamedTuple
+
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from .nn.activations import ACTIVATIONS
+from .nn.initializers import INITIALIZERS
+from .nn.optimizers import OPTIMIZERS
+from .nn.schedules import SCHEDULES
+
+
+class Hyperparameter(NamedTuple):
+    """One docstring entry: the names it documents, their constraint, its numpydoc text."""
+
+    names: tuple
+    constraint: list
+    doc: str
+
+
+_UNIT_INTERVAL = [Interval(Real, 0, 1, closed="left")]
+
+SHARED = [
+    Hyperparameter(('hidden_layer_sizes',), ["array-like", Interval(Integral, 1, None, \
+closed="left")], """\
+hidden_layer_sizes : tuple of int, default=(100,)
+    Units of each hidden layer; ``()`` gives a linear model.
+"""),
+    Hyperparameter(('activation',), [StrOptions(set(ACTIVATIONS))], """\
+activation : {"identity", "sigmoid", "logistic", "tanh", "relu", "leaky_relu", "elu", \
+"maxout"}, default="relu"
+    Hidden-layer nonlinearity. ``"logistic"`` is an alias of ``"sigmoid"``; maxout
+    keeps the largest of 2 linear pieces per unit.
+"""),
+    Hyperparameter(('initializer',), [StrOptions({"auto"} | set(INITIALIZERS))], """\
+initializer : str, default="auto"
+    Weight initialization: ``"auto"`` (He for the ReLU family and maxout, Glorot
+    otherwise), ``"zeros"``, ``"normal"`` (N(0, 0.01²)), ``"uniform"`` (U(-0.05, 0.05)),
+    ``"glorot_normal"``, ``"glorot_uniform"``, ``"he_normal"``, ``"he_uniform"``,
+    ``"lecun_normal"``. Biases start at zero.
+"""),
+    Hyperparameter(('optimizer',), [StrOptions(set(OPTIMIZERS))], """\
+optimizer : {"sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", \
+"adamw"}, default="adam"
+"""),
+    Hyperparameter(('learning_rate',), [Interval(Real, 0, None, closed="neither"), \
+StrOptions({"auto"})], """\
+learning_rate : float or "auto", default="auto"
+    Step size (multiplied by ``lr_schedule``'s factor). ``"auto"``: the optimizer's
+    customary rate, 0.01 for ``"sgd"``, ``"momentum"``, ``"nesterov"`` and
+    ``"adagrad"``, 1.0 for ``"adadelta"`` (Zeiler's method has no rate of its own),
+    1e-3 for ``"rmsprop"``, ``"adam"`` and ``"adamw"``; so a grid over ``optimizer``
+    compares optimizers, not learning rates. A float sets the rate of every optimizer.
+"""),
+    Hyperparameter(('lr_schedule',), [StrOptions(set(SCHEDULES))], """\
+lr_schedule : {"constant", "step", "exponential", "invscaling", "cosine", "plateau"}, \
+default="constant"
+    ``"step"``: halve every 10 epochs; ``"exponential"``: ×0.95 per epoch;
+    ``"invscaling"``: divide by sqrt(epoch + 1); ``"cosine"``: cosine decay to 0 at
+    ``max_iter``; ``"plateau"``: divide by 5 when progress stalls for
+    ``n_iter_no_change`` epochs instead of stopping.
+"""),
+    Hyperparameter(('momentum',), [Interval(Real, 0, 1, closed="both")], """\
+momentum : float, default=0.9
+    Momentum of ``"momentum"`` and ``"nesterov"``.
+"""),
+    Hyperparameter(('beta_1', 'beta_2'), _UNIT_INTERVAL, """\
+beta_1, beta_2 : float, default=0.9, 0.999
+    Adam's decay rates of the first and second moment estimates.
+"""),
+    Hyperparameter(('rho',), _UNIT_INTERVAL, """\
+rho : float, default=0.9
+    Decay rate of RMSprop's and AdaDelta's squared-gradient average.
+"""),
+    Hyperparameter(('epsilon',), [Interval(Real, 0, None, closed="neither")], """\
+epsilon : float, default=1e-8
+    Added to denominators of the adaptive optimizers.
+"""),
+    Hyperparameter(('batch_size',), [Interval(Integral, 1, None, closed="left"), \
+StrOptions({"auto"}), None], """\
+batch_size : int, "auto" or None, default="auto"
+    Samples per step; ``"auto"`` is ``min(200, n_samples)``; ``None`` is full-batch
+    gradient descent.
+"""),
+    Hyperparameter(('max_iter',), [Interval(Integral, 1, None, closed="left")], """\
+max_iter : int, default=200
+    Maximum number of epochs.
+"""),
+    Hyperparameter(('dropout',), _UNIT_INTERVAL, """\
+dropout : float in [0, 1), default=0.0
+    Inverted dropout on every hidden layer's output while training.
+"""),
+    Hyperparameter(('dropconnect',), _UNIT_INTERVAL, """\
+dropconnect : float in [0, 1), default=0.0
+    Probability of dropping each weight of the hidden dense layers while training.
+"""),
+    Hyperparameter(('l1', 'l2'), [Interval(Real, 0, None, closed="left")], """\
+l1, l2 : float, default=0.0
+    Penalties ``l1 * sum|w| + l2 / 2 * sum w²`` on weights (not biases or batch-norm
+    parameters). With ``optimizer="adamw"``, ``l2`` is decoupled weight decay instead.
+"""),
+    Hyperparameter(('batch_norm',), ["boolean"], """\
+batch_norm : bool, default=False
+    Batch normalization before every hidden activation.
+"""),
+    Hyperparameter(('clip_norm', 'clip_value'), [Interval(Real, 0, None, closed="neither"), \
+None], """\
+clip_norm, clip_value : float or None, default=None
+    Clip the gradient to a global L2 norm, or each entry to ``[-clip_value, clip_value]``.
+    Setting both is an error.
+"""),
+    Hyperparameter(('early_stopping',), ["boolean"], """\
+early_stopping : bool, default=False
+    Hold out ``validation_fraction`` of the data, stop when its score stops improving,
+    and restore the weights of the best epoch.
+"""),
+    Hyperparameter(('validation_fraction',), [Interval(Real, 0, 1, closed="neither")], """\
+validation_fraction : float, default=0.1
+"""),
+    Hyperparameter(('n_iter_no_change',), [Interval(Integral, 1, None, closed="left")], """\
+n_iter_no_change : int, default=10
+    Epochs without an improvement of at least ``tol`` before stopping.
+"""),
+    Hyperparameter(('tol',), [Interval(Real, 0, None, closed="left")], """\
+tol : float, default=1e-4
+"""),
+    Hyperparameter(('shuffle',), ["boolean"], """\
+shuffle : bool, default=True
+    Shuffle samples every epoch.
+"""),
+    Hyperparameter(('random_state',), ["random_state"], """\
+random_state : int, RandomState instance or None, default=None
+    Seeds initialization, shuffling, dropout masks and the validation split.
+"""),
+    Hyperparameter(('verbose',), ["verbose"], """\
+verbose : int, default=0
+    Print one line per epoch (loss, validation score, seconds) when positive.
+"""),
+    Hyperparameter(('warm_start',), ["boolean"], """\
+warm_start : bool, default=False
+    Continue from the fitted weights on the next ``fit``.
+"""),
+    Hyperparameter(('device',), [StrOptions({"auto", "cpu", "cuda"})], """\
+device : {"auto", "cpu", "cuda"}, default="auto"
+    Where to train: ``"cuda"`` on an NVIDIA GPU (an error when none is usable),
+    ``"auto"`` on a GPU when one is visible, else the CPU. Fitted models hold NumPy
+    arrays and predict anywhere.
+"""),
+]
+
+
+CNN = [
+    Hyperparameter(('input_shape',), ["array-like", None], """\
+input_shape : tuple of int or None, default=None
+    ``(C, H, W)`` for images or ``(C, L)`` for 1-D signals; each row of a 2-D X is
+    reshaped to it. ``None``: a 4-D X is (n, C, H, W), a 3-D X (n, H, W) has one
+    channel, and each row of a 2-D X is a 1-D signal ``(1, n_features)``.
+"""),
+    Hyperparameter(('filters',), ["array-like", Interval(Integral, 1, None, closed="left")], """\
+filters : tuple of int, default=(32, 64)
+    One conv block per entry, with that many kernels (output channels). ``()`` gives
+    an MLP on the raw input.
+"""),
+    Hyperparameter(('kernel_size',), [Interval(Integral, 1, None, closed="left"), \
+"array-like"], """\
+kernel_size : int or tuple of int, default=3
+    Kernel height and width, for all blocks or one entry per block.
+"""),
+    Hyperparameter(('strides',), [Interval(Integral, 1, None, closed="left"), "array-like"], """\
+strides : int or tuple of int, default=1
+    Convolution stride, for all blocks or one entry per block.
+"""),
+    Hyperparameter(('padding',), [StrOptions({"same", "valid"}), Interval(Integral, 0, None, \
+closed="left")], """\
+padding : {"same", "valid"} or int, default="same"
+    ``"same"`` keeps ``ceil(size / stride)`` pixels per axis; ``"valid"`` pads nothing;
+    an int pads that many zeros on every side.
+"""),
+    Hyperparameter(('pooling',), [StrOptions({"max", "avg", "stochastic"}), None], """\
+pooling : {"max", "avg", "stochastic"} or None, default="max"
+    Pooling after every conv block: the window's maximum, mean, or (stochastic) an
+    activation drawn in proportion to its size while training and the
+    probability-weighted average at predict time.
+"""),
+    Hyperparameter(('pool_size',), [Interval(Integral, 1, None, closed="left")], """\
+pool_size : int, default=2
+    Pooling window and stride. An axis of length 1 is not pooled (nor convolved
+    across): that is how 1-D signals are handled.
+"""),
+    Hyperparameter(('spatial_dropout',), [Interval(Real, 0, 1, closed="left")], """\
+spatial_dropout : float in [0, 1), default=0.0
+    Drops whole feature maps of every conv block while training.
+"""),
+    Hyperparameter(('residual',), ["boolean"], """\
+residual : bool, default=False
+    Each block computes ``x + F(x)``, the shortcut a 1x1 convolution when the channel
+    count changes (and reading every ``stride``-th pixel when the map shrinks).
+"""),
+    Hyperparameter(('augment',), [StrOptions({"shift", "flip", "shift_flip"}), None], """\
+augment : {"shift", "flip", "shift_flip"} or None, default=None
+    Training-time augmentation, redrawn every epoch: random shifts of up to 2 pixels
+    (zeros shifted in) and/or horizontal flips.
+"""),
+]
+
+
+CLASSIFIER = [
+    Hyperparameter(('loss',), [StrOptions({"auto"})], """\
+loss : {"auto"}, default="auto"
+    Cross-entropy.
+"""),
+    Hyperparameter(('class_weight',), [dict, StrOptions({"balanced"}), None], """\
+class_weight : dict, "balanced" or None, default=None
+    Multiplies each sample's weight by its class's weight.
+"""),
+]
+
+
+REGRESSOR = [
+    Hyperparameter(('loss',), [StrOptions({"auto", "squared_error", "absolute_error", \
+"huber"})], """\
+loss : {"squared_error", "absolute_error", "huber", "auto"}, default="squared_error"
+    Half mean squared error, mean absolute error, or Huber loss (quadratic
+    within 1 of the target, linear beyond). ``"auto"`` means squared error.
+"""),
+]
+
+
+
+def _records(loss_records, cnn):
+    """Records in docstring order: CNN-only ones first, the loss after ``batch_norm``."""
+    after = next(i for i, r in enumerate(SHARED) if r.names == ("batch_norm",)) + 1
+    return (CNN if cnn else []) + SHARED[:after] + loss_records + SHARED[after:]
+
+
+def records_for(classifier, cnn):
+    """The records of one estimator: a classifier or regressor, MLP or CNN."""
+    return _records(CLASSIFIER if classifier else REGRESSOR, cnn)
+
+
+def constraints(records):
+    """``_parameter_constraints`` for scikit-learn's validation."""
+    return {name: record.constraint for record in records for name in record.names}
+
+
+def parameters_doc(records):
+    """The numpydoc "Parameters" section."""
+    entries = "".join("    " + line + "\n" if line else "\n"
+                      for record in records for line in record.doc.rstrip("\n").split("\n"))
+    return "\n    Parameters\n    ----------\n" + entries
