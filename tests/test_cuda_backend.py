@@ -153,8 +153,8 @@ def test_optimizer_steps(gpu, step, state, scalars):
     states = [np.abs(_data(40, 2 + k)) for k in range(state)]
     theta_gpu, states_gpu = gpu.asarray(theta), [gpu.asarray(s) for s in states]
     for _ in range(3):
-        getattr(CPU, step)(theta, grad, *states, *scalars)
-        getattr(gpu, step)(theta_gpu, gpu.asarray(grad), *states_gpu, *scalars)
+        getattr(CPU.updates, step)(theta, grad, *states, *scalars)
+        getattr(gpu.updates, step)(theta_gpu, gpu.asarray(grad), *states_gpu, *scalars)
     _same(gpu, theta_gpu, theta)
     for a, b in zip(states_gpu, states):
         _same(gpu, a, b)

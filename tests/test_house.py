@@ -110,7 +110,7 @@ def test_both_backends_implement_the_whole_interface_with_the_same_signatures():
 
     assert not CPUBackend.__abstractmethods__ and not CUDABackend.__abstractmethods__
     assert _public_members(CPUBackend) == _public_members(CUDABackend) == _public_members(Backend)
-    for name in Backend.__abstractmethods__:
+    for name in Backend.__abstractmethods__ - {"updates"}:
         expected = list(inspect.signature(getattr(Backend, name)).parameters)[1:]
         for backend in (CPUBackend(), CUDABackend()):
             got = inspect.signature(getattr(backend, name)).parameters.values()
@@ -127,6 +127,18 @@ def test_cpu_and_cuda_kernels_sit_in_files_of_the_same_name():
     cpu = {p.stem for p in (PACKAGE / "ops" / "cpu").glob("*.py")}
     cuda = {p.stem for p in (PACKAGE / "ops" / "cuda").glob("*.py")}
     assert MIRRORED <= cpu & cuda
+
+
+def test_both_backends_have_the_same_optimizer_updates():
+    from skdeep.backends.cpu import CPU
+    from skdeep.backends.cuda import CUDABackend
+
+    def updates(module):
+        return {name for name, value in vars(module).items() if callable(value)
+                and not name.startswith("_") and value.__module__ == module.__name__}
+
+    expected = {"sgd_step", "adam_step", "scale"}
+    assert updates(CPU.updates) == updates(CUDABackend.updates) >= expected
 
 
 def test_every_registry_entry_has_kernels_in_both_backends():

@@ -163,23 +163,10 @@ class Backend(ABC):
     @abstractmethod
     def clip_gradient(self, grad, clip_norm, clip_value): ...
 
+    @property
     @abstractmethod
-    def scale(self, a, factor): ...
-
-    @abstractmethod
-    def sgd_step(self, theta, grad, lr): ...
-
-    @abstractmethod
-    def momentum_step(self, theta, grad, velocity, lr, momentum, nesterov): ...
-
-    @abstractmethod
-    def adagrad_step(self, theta, grad, sq_sum, lr, eps): ...
-
-    @abstractmethod
-    def rmsprop_step(self, theta, grad, sq_avg, lr, rho, eps): ...
-
-    @abstractmethod
-    def adadelta_step(self, theta, grad, sq_avg, delta_avg, lr, rho, eps): ...
-
-    @abstractmethod
-    def adam_step(self, theta, grad, m, v, step_size, beta_1, beta_2, eps_hat): ...
+    def updates(self):
+        """The optimizers' fused updates: a module with ``sgd_step``, ``momentum_step``,
+        ``adagrad_step``, ``rmsprop_step``, ``adadelta_step``, ``adam_step`` and ``scale``
+        (:mod:`skdeep.ops.cpu.optimizers`, :mod:`skdeep.ops.cuda.optimizers`). A new
+        optimizer adds its update there, in both, and nothing here."""

@@ -144,13 +144,7 @@ class CUDABackend(Backend):
     link = staticmethod(losses.link)
     add_penalty = staticmethod(reduce.penalty)
     clip_gradient = staticmethod(reduce.clip_gradient)
-    scale = staticmethod(optimizers.scale)
-    sgd_step = staticmethod(optimizers.sgd_step)
-    momentum_step = staticmethod(optimizers.momentum_step)
-    adagrad_step = staticmethod(optimizers.adagrad_step)
-    rmsprop_step = staticmethod(optimizers.rmsprop_step)
-    adadelta_step = staticmethod(optimizers.adadelta_step)
-    adam_step = staticmethod(optimizers.adam_step)
+    updates = optimizers
 
 
 CUDA = CUDABackend()

@@ -7,8 +7,9 @@ are built by composition: Nesterov is momentum with a flag; RMSprop is AdaGrad w
 of squares decays; AdaDelta is RMSprop that also averages its steps; Adam is RMSprop plus
 momentum; AdamW is Adam with decoupled weight decay.
 
-A new optimizer is one class (its state, its hyperparameters, one backend call) and one
-record in :data:`OPTIMIZERS`, plus its update in both backends' ``optimizers`` modules.
+A new optimizer is one class (its state, its hyperparameters, one call of its update) and
+one record in :data:`OPTIMIZERS`, plus its fused update in :mod:`skdeep.ops.cpu.optimizers`
+and :mod:`skdeep.ops.cuda.optimizers` (the backend's ``updates``).
 """
 
 import math
@@ -55,7 +56,7 @@ class SGD(Optimizer):
     """``theta -= lr * g``."""
 
     def step(self, theta, grad, lr):
-        self.backend.sgd_step(theta, grad, lr)
+        self.backend.updates.sgd_step(theta, grad, lr)
 
 
 class Momentum(SGD):
@@ -68,7 +69,8 @@ class Momentum(SGD):
     hyperparameters = ("momentum", "nesterov")
 
     def step(self, theta, grad, lr):
-        self.backend.momentum_step(theta, grad, self.velocity, lr, self.momentum, self.nesterov)
+        self.backend.updates.momentum_step(theta, grad, self.velocity, lr, self.momentum,
+                                           self.nesterov)
 
 
 class AdaGrad(Optimizer):
@@ -79,7 +81,7 @@ class AdaGrad(Optimizer):
     hyperparameters = ("epsilon",)
 
     def step(self, theta, grad, lr):
-        self.backend.adagrad_step(theta, grad, self.sq_sum, lr, self.epsilon)
+        self.backend.updates.adagrad_step(theta, grad, self.sq_sum, lr, self.epsilon)
 
 
 class RMSprop(AdaGrad):
@@ -90,7 +92,7 @@ class RMSprop(AdaGrad):
     hyperparameters = AdaGrad.hyperparameters + ("rho",)
 
     def step(self, theta, grad, lr):
-        self.backend.rmsprop_step(theta, grad, self.sq_avg, lr, self.rho, self.epsilon)
+        self.backend.updates.rmsprop_step(theta, grad, self.sq_avg, lr, self.rho, self.epsilon)
 
 
 class AdaDelta(RMSprop):
@@ -101,8 +103,8 @@ class AdaDelta(RMSprop):
     state = RMSprop.state + ("delta_avg",)
 
     def step(self, theta, grad, lr):
-        self.backend.adadelta_step(theta, grad, self.sq_avg, self.delta_avg, lr, self.rho,
-                                   self.epsilon)
+        self.backend.updates.adadelta_step(theta, grad, self.sq_avg, self.delta_avg, lr,
+                                           self.rho, self.epsilon)
 
 
 class Adam(RMSprop):
@@ -126,15 +128,15 @@ class Adam(RMSprop):
     def step(self, theta, grad, lr):
         self.t += 1
         if self.weight_decay:
-            self.backend.scale(theta[: self.n_decay], 1.0 - lr * self.weight_decay)
+            self.backend.updates.scale(theta[: self.n_decay], 1.0 - lr * self.weight_decay)
         # lr * m_hat / (sqrt(v_hat) + eps) with the bias corrections folded into the step
         # size and eps (Kingma & Ba, section 2): the update has one sqrt and one division.
         bias_1 = 1.0 - self.beta_1**self.t
         bias_2 = 1.0 - self.beta_2**self.t
         step_size = lr * math.sqrt(bias_2) / bias_1
         eps_hat = self.epsilon * math.sqrt(bias_2)
-        self.backend.adam_step(theta, grad, self.m, self.v, step_size, self.beta_1,
-                               self.beta_2, eps_hat)
+        self.backend.updates.adam_step(theta, grad, self.m, self.v, step_size, self.beta_1,
+                                       self.beta_2, eps_hat)
 
 
 class OptimizerRecord(NamedTuple):

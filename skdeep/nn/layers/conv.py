@@ -1,6 +1,6 @@
 """2-D convolution layer over channels-last feature maps."""
 
-from ...ops.shapes import conv_geometry
+from ...ops.shapes import ConvGeometry, conv_geometry
 from .base import Layer, ParamSpec
 
 
@@ -36,11 +36,11 @@ class Conv2D(Layer):
         self.padding = padding
         if geometry is None:
             geometry = conv_geometry(self.in_shape[:2], self.kernel, self.stride, padding)
-        self.geometry = tuple(geometry)
+        self.geometry = ConvGeometry(*geometry)
 
     @property
     def out_shape(self):
-        return self.geometry[0], self.geometry[1], self.filters
+        return self.geometry.out_h, self.geometry.out_w, self.filters
 
     def param_specs(self):
         fan = self.kernel[0] * self.kernel[1]

@@ -6,6 +6,7 @@ projection) to the block's output. In backward, the add sends the gradient both 
 and the fork sums what comes back through the block and through the shortcut.
 """
 
+from ...ops.shapes import ConvGeometry
 from .base import Layer, ParamSpec
 
 
@@ -66,7 +67,9 @@ class ResidualAdd(Layer):
         ]
 
     def _geometry(self):
-        return self.out_shape[0], self.out_shape[1], -self.offset[0], -self.offset[1]
+        """The 1x1 projection's geometry: a negative padding starts it at ``offset``."""
+        return ConvGeometry(self.out_shape[0], self.out_shape[1], -self.offset[0],
+                            -self.offset[1])
 
     def forward(self, x, ctx):
         backend, source = self.backend, self.fork.block_input()

@@ -22,7 +22,7 @@ from .support import is_device_array
 
 # Small networks launch small grids on purpose (a training step is launch-bound, not
 # occupancy-bound): numba-cuda's low-occupancy warning would print on every fit.
-warnings.filterwarnings("ignore", message=r"Grid size \d+ will likely result in GPU under-util")
+warnings.filterwarnings("ignore", message=r".*Grid size \d+ will likely result in GPU under-util")
 
 THREADS = 256
 """Threads per block of the one-dimensional (element-wise) kernels."""

@@ -17,14 +17,16 @@ from .arrays import empty, launch, nhwc_index
 
 def _loader_geometry(kernel_hw, stride_hw, geometry):
     out_h, out_w, top, left = geometry
-    return (out_h, out_w, kernel_hw[0], kernel_hw[1], stride_hw[0], stride_hw[1], top, left)
+    return gemm.PatchGeometry(out_h, out_w, kernel_hw[0], kernel_hw[1], stride_hw[0],
+                              stride_hw[1], top, left)
 
 
 def conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry):
     """``y = conv(x, W) + b``: (N, H, W, C) -> (N, OH, OW, F)."""
     n, f = x.shape[0], wmat.shape[1]
-    out = empty((n, geometry[0], geometry[1], f), x.dtype)
-    rows = n * geometry[0] * geometry[1]
+    out_h, out_w, _, _ = geometry
+    out = empty((n, out_h, out_w, f), x.dtype)
+    rows = n * out_h * out_w
     gemm.gemm(gemm.load_patches, x, gemm.load_rows, wmat, out.reshape(rows, f), rows, f,
               wmat.shape[0], _loader_geometry(kernel_hw, stride_hw, geometry), bias)
     return out
@@ -58,7 +60,8 @@ def _input_gradient_stride_1(dy, x, wmat, kernel_hw, geometry):
     """``dx`` as the implicit-GEMM convolution of ``dy`` with the turned-around weights."""
     n, height, width, channels = x.shape
     (kernel_h, kernel_w), (_, _, top, left) = kernel_hw, geometry
-    geo = (height, width, kernel_h, kernel_w, 1, 1, kernel_h - 1 - top, kernel_w - 1 - left)
+    geo = gemm.PatchGeometry(height, width, kernel_h, kernel_w, 1, 1, kernel_h - 1 - top,
+                             kernel_w - 1 - left)
     dx = empty(x.shape, x.dtype)
     rows = n * height * width
     gemm.gemm(gemm.load_patches, dy, gemm.load_flipped_weights, wmat,

@@ -52,6 +52,20 @@ SPLIT_K_MIN = 2048
 SPLIT_K_MAX = 64
 
 
+class PatchGeometry(NamedTuple):
+    """Where the im2col loaders find a patch: the output size, kernel, stride and the
+    top/left padding of a convolution."""
+
+    out_h: int
+    out_w: int
+    kernel_h: int
+    kernel_w: int
+    stride_h: int
+    stride_w: int
+    top: int
+    left: int
+
+
 @cuda.jit(device=True, inline="always")
 def load_rows(a, i, j, geo):
     """A row-major matrix: ``a[i, j]``."""
@@ -76,8 +90,8 @@ def load_transposed_ones(a, i, j, geo):
 def load_patches(x, m, k, geo):
     """Row ``m`` (an output pixel), column ``k`` (a (kh, kw, c) tap) of im2col(x).
 
-    ``x`` is (N, H, W, C); ``geo`` is (OH, OW, KH, KW, SH, SW, TOP, LEFT). Taps that fall
-    on the zero padding read 0.
+    ``x`` is (N, H, W, C); ``geo`` a :class:`PatchGeometry`. Taps that fall on the zero
+    padding read 0.
     """
     out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, top, left = geo
     channels = x.shape[3]
@@ -99,7 +113,7 @@ def load_patches(x, m, k, geo):
 @cuda.jit(device=True, inline="always")
 def load_patches_transposed_ones(x, k, m, geo):
     """im2col(x) transposed, with a last row of ones (the bias gradient's)."""
-    if k == geo[2] * geo[3] * x.shape[3]:
+    if k == geo.kernel_h * geo.kernel_w * x.shape[3]:
         return 1.0
     return load_patches(x, m, k, geo)
 
@@ -109,9 +123,9 @@ def load_flipped_weights(w, k, c, geo):
     """Row ``k`` = (kh, kw, f), column ``c`` of the weights turned around for the input
     gradient of a stride-1 convolution: ``W[(KH-1-kh, KW-1-kw, c), f]``.
 
-    ``w`` is (KH * KW * C, F); ``geo`` is the loader geometry, (KH, KW) at ``geo[2:4]``.
+    ``w`` is (KH * KW * C, F); ``geo`` a :class:`PatchGeometry`.
     """
-    kernel_h, kernel_w = geo[2], geo[3]
+    kernel_h, kernel_w = geo.kernel_h, geo.kernel_w
     filters = w.shape[1]
     channels = w.shape[0] // (kernel_h * kernel_w)
     tap = k // filters
