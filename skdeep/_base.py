@@ -215,9 +215,8 @@ class BaseNetwork(BaseEstimator):
         trainer = self._trainer()
         data = training_data(self._network, self._network_input(X), Y, weights, self._seed)
         # With random masks the training loss is noisy: progress is judged without them.
-        clean = None
-        if self._network.stochastic and not early_stopping:
-            clean = clean_subset(self._network, data)
+        clean = clean_subset(self._network, data) if self._judges_without_masks(
+            early_stopping, incremental) else None
         batch_size = self._resolve_batch_size(len(X))
         schedule = SCHEDULES[self.lr_schedule].factor
         base_rate = self._learning_rate()
@@ -260,6 +259,15 @@ class BaseNetwork(BaseEstimator):
                 f"The weights of {type(self).__name__} became NaN or infinite. "
                 "Scale the inputs (e.g. with StandardScaler) or use a smaller learning_rate."
             )
+
+    def _judges_without_masks(self, early_stopping, incremental):
+        """Whether progress is judged on the loss without random masks: for networks that
+        draw masks, when the training loss decides something (stopping within this fit, or
+        the plateau schedule's decay); early stopping uses the validation score instead."""
+        if early_stopping or not self._network.stochastic:
+            return False
+        can_stop = not incremental and self.max_iter > self.n_iter_no_change + 1
+        return can_stop or self.lr_schedule == "plateau"
 
     def _resolve_batch_size(self, n_samples):
         if self.batch_size is None:

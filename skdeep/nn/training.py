@@ -48,7 +48,7 @@ def training_data(network, X, Y, weights, seed):
     return TrainingData(backend.asarray(X), backend.asarray(Y), weights, keys)
 
 
-CLEAN_SUBSET_SIZE = 2000
+CLEAN_SUBSET_SIZE = 1000
 """Training samples on which a network with random masks is evaluated without them."""
 
 
