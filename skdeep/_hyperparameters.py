@@ -1,6 +1,9 @@
 """Every hyperparameter of the estimators, defined once: its constraint and its docstring
 text side by side.
 
+A set of choices lists the default first (numpydoc's convention, which the API page's
+renderer relies on).
+
 The estimators' ``_parameter_constraints`` and the "Parameters" sections of their
 docstrings are built from these records (:func:`constraints`, :func:`parameters_doc`); the
 API reference (docs/api.md) renders those docstrings. The defaults themselves are the
@@ -37,7 +40,7 @@ hidden_layer_sizes : tuple of int, default=(100,)
     Units of each hidden layer; ``()`` gives a linear model.
 """),
     Hyperparameter(('activation',), [StrOptions(set(ACTIVATIONS))], """\
-activation : {"identity", "sigmoid", "logistic", "tanh", "relu", "leaky_relu", "elu", \
+activation : {"relu", "identity", "sigmoid", "logistic", "tanh", "leaky_relu", "elu", \
 "maxout"}, default="relu"
     Hidden-layer nonlinearity. ``"logistic"`` is an alias of ``"sigmoid"``; maxout
     keeps the largest of 2 linear pieces per unit.
@@ -50,8 +53,11 @@ initializer : str, default="auto"
     ``"lecun_normal"``. Biases start at zero.
 """),
     Hyperparameter(('optimizer',), [StrOptions(set(OPTIMIZERS))], """\
-optimizer : {"sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", \
+optimizer : {"adam", "sgd", "momentum", "nesterov", "adagrad", "adadelta", "rmsprop", \
 "adamw"}, default="adam"
+    The update rule, in order of increasing complexity: plain SGD, heavy-ball momentum,
+    Nesterov momentum, AdaGrad, AdaDelta, RMSprop, Adam, and AdamW (Adam with ``l2`` as
+    decoupled weight decay).
 """),
     Hyperparameter(('learning_rate',), [Interval(Real, 0, None, closed="neither"), \
 StrOptions({"auto"})], """\
@@ -207,7 +213,7 @@ residual : bool, default=False
     count changes (and reading every ``stride``-th pixel when the map shrinks).
 """),
     Hyperparameter(('augment',), [StrOptions({"shift", "flip", "shift_flip"}), None], """\
-augment : {"shift", "flip", "shift_flip"} or None, default=None
+augment : None or {"shift", "flip", "shift_flip"}, default=None
     Training-time augmentation, redrawn every epoch: random shifts of up to 2 pixels
     (zeros shifted in) and/or horizontal flips.
 """),

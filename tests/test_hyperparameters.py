@@ -42,3 +42,14 @@ def test_every_parameter_has_one_record_and_its_documented_default(estimator, cl
         for name in record.names:
             assert estimator._parameter_constraints[name] is record.constraint
             assert f"    {first_line}" in estimator.__doc__.replace("\\\n", "")
+
+
+@pytest.mark.parametrize("estimator, classifier, cnn", ESTIMATORS)
+def test_a_set_of_choices_lists_its_default_first(estimator, classifier, cnn):
+    # numpydoc's convention, which the API page's renderer (griffe) reads as the default
+    for record in records_for(classifier=classifier, cnn=cnn):
+        head = record.doc.split("\n")[0].replace("\\\n", "")
+        kind = head.split(" : ", 1)[1]
+        if kind.startswith("{"):
+            first = kind[1:].split(",")[0].split("}")[0].strip()
+            assert head.endswith(f"default={first}"), head
