@@ -35,14 +35,18 @@ AUTO_BATCH_SIZE = 200
 class BaseNetwork(BaseEstimator):
     """Base class of skdeep's estimators. Not for direct use."""
 
-    _allow_nd = False
-    """Whether X may have more than 2 dimensions (images)."""
     _predict_chunk = None
     """Samples per forward pass at predict time (None: all at once)."""
 
     # -- hooks for subclasses ---------------------------------------------------------
-    def _check_input_shape(self, X, reset):
-        """Resolve (``reset``) or check the shape of one sample of validated X."""
+    def _flat_samples(self, X):
+        """X with one row per sample (for scikit-learn's validation), and X's shape when it
+        had more than two dimensions (None otherwise)."""
+        return X, None
+
+    def _check_input_shape(self, x_shape, n_values, reset):
+        """Resolve (``reset``) or check the shape of one sample: ``x_shape`` is X's shape
+        as given (None for flat rows), ``n_values`` the values per validated row."""
 
     def _network_input(self, X):
         """Validated samples in the layout the network's first layer takes."""
@@ -99,8 +103,9 @@ class BaseNetwork(BaseEstimator):
         self._check_parameter_combinations()
         backend = fit_backend(self.device, type(self).__name__)  # before any state changes
         continuing = (incremental or self.warm_start) and hasattr(self, "_network")
+        X, x_shape = self._flat_samples(X)
         X, y = self._validate_targets(X, y, reset=not continuing)
-        self._check_input_shape(X, reset=not continuing)
+        self._check_input_shape(x_shape, X.shape[1], reset=not continuing)
         if continuing:
             X = X.astype(self._network.dtype, copy=False)
         Y = self._encode_targets(y, reset=not continuing, classes=classes)
@@ -304,9 +309,9 @@ class BaseNetwork(BaseEstimator):
     def _forward(self, X):
         """Validated X through the network: probabilities or values, shape (n, n_outputs)."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32), order="C",
-                          allow_nd=self._allow_nd)
-        self._check_input_shape(X, reset=False)
+        X, x_shape = self._flat_samples(X)
+        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32), order="C")
+        self._check_input_shape(x_shape, X.shape[1], reset=False)
         X = X.astype(self._network.dtype, copy=False)
         chunk = self._predict_chunk or max(len(X), 1)
         network = self._network

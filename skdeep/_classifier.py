@@ -27,7 +27,6 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
     def _validate_targets(self, X, y, reset):
         X, y = validate_data(
             self, X, y, reset=reset, dtype=(np.float64, np.float32), order="C", multi_output=True,
-            allow_nd=self._allow_nd,
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)

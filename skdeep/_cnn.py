@@ -1,7 +1,10 @@
 """Convolutional networks: the estimators turn their hyperparameters into conv blocks and
 a dense head."""
 
+import warnings
+
 import numpy as np
+from scipy.sparse import issparse
 
 from ._checks import positive_ints
 from ._classifier import NetworkClassifier
@@ -14,7 +17,6 @@ from .nn.architectures import conv_stack, dense_stack
 class _CNNLayers:
     """Shared by CNNClassifier and CNNRegressor: input shapes, conv blocks, the head."""
 
-    _allow_nd = True
     _predict_chunk = 256
 
     def _check_parameter_combinations(self):
@@ -29,23 +31,45 @@ class _CNNLayers:
         strides = positive_ints(self.strides, "strides", len(filters))
         return filters, kernels, strides
 
-    def _check_input_shape(self, X, reset):
+    def _flat_samples(self, X):
+        """Images (4-D), one-channel images (3-D) or flat rows (2-D) as rows of values."""
+        if issparse(X):
+            return X, None  # scikit-learn's validation rejects it with its own message
+        array = np.asarray(X)
+        if array.dtype == object and array.size and np.ndim(array.flat[0]) > 0:
+            raise ValueError(
+                f"X holds arrays inside its cells (shape {array.shape}, e.g. a DataFrame "
+                "column of images): stack them into one numeric array first, e.g. "
+                "np.stack(df['image'].to_numpy()), of shape (n, C, H, W), (n, H, W) or "
+                "(n, n_features)."
+            )
+        if array.ndim <= 2:
+            return X, None
+        return array.reshape(len(array), -1), array.shape
+
+    def _check_input_shape(self, x_shape, n_values, reset):
+        sample_shape = None if x_shape is None else tuple(x_shape[1:])
         if not reset:
-            if _sample_shape(X.shape, self.input_shape_) != self.input_shape_:
+            if not _fits(sample_shape, self.input_shape_):
                 raise ValueError(
-                    f"X has samples of shape {X.shape[1:]}, but {type(self).__name__} was fitted "
-                    f"with input_shape {self.input_shape_}."
+                    f"X has shape {tuple(x_shape)}, but {type(self).__name__} was "
+                    f"fitted with input_shape {self.input_shape_} (NCHW): give X as "
+                    f"{_layouts(self.input_shape_)}."
                 )
             return
-        if self.input_shape is None:
-            shape = {4: X.shape[1:], 3: (1,) + X.shape[1:], 2: (1, X.shape[1])}[X.ndim]
-        else:
+        if self.input_shape is not None:
             shape = _input_shape_tuple(self.input_shape)
-            if _sample_shape(X.shape, shape) != shape:
+            if int(np.prod(shape)) != n_values or not _fits(sample_shape, shape):
+                given = ("n", n_values) if x_shape is None else tuple(x_shape)
                 raise ValueError(
                     f"input_shape={self.input_shape!r} needs {int(np.prod(shape))} values per "
-                    f"sample in that shape, but X has shape {X.shape}."
+                    f"sample in that shape, but X has shape {given}."
                 )
+        elif sample_shape is None:
+            shape = (1, n_values)  # each row is a 1-D signal
+        else:
+            shape = (1,) + tuple(sample_shape) if len(sample_shape) == 2 else sample_shape
+            _warn_if_channels_last(shape)
         self.input_shape_ = tuple(int(v) for v in shape)
 
     def _network_input(self, X):
@@ -84,15 +108,37 @@ def _input_shape_tuple(input_shape):
                          shown=input_shape)
 
 
-def _sample_shape(x_shape, expected):
-    """X's sample shape read as ``expected`` where the sizes allow it (a flat row, a missing
-    channel axis), else X's own sample shape."""
-    sample = tuple(x_shape[1:])
-    if len(sample) == 1 and sample[0] == int(np.prod(expected)):
-        return expected
-    if (1,) + sample == expected:
-        return expected
-    return sample
+def _fits(sample_shape, expected):
+    """Whether samples of ``sample_shape`` (None: flat rows, already counted) read as
+    ``expected``: the same shape, or without ``expected``'s single channel axis."""
+    if sample_shape is None:
+        return True
+    sample = tuple(int(v) for v in sample_shape)
+    return sample == tuple(expected) or (1,) + sample == tuple(expected)
+
+
+def _layouts(shape):
+    """The layouts of X that hold samples of ``shape``, for error messages."""
+    layouts = ["(n, " + ", ".join(map(str, shape)) + ")", f"(n, {int(np.prod(shape))})"]
+    if shape[0] == 1 and len(shape) == 3:
+        layouts.insert(1, f"(n, {shape[1]}, {shape[2]})")
+    return ", ".join(layouts[:-1]) + " or " + layouts[-1]
+
+
+CHANNELS_LAST_SIZES = (1, 3, 4)
+"""Channel counts of grey, RGB and RGBA images: a last axis of this size after a larger
+first axis suggests channels-last images."""
+
+
+def _warn_if_channels_last(shape):
+    if len(shape) == 3 and shape[2] in CHANNELS_LAST_SIZES and shape[0] > max(shape[2], 4):
+        c, h, w = shape
+        warnings.warn(
+            f"X is read as NCHW images with C={c}, H={h}, W={w} (input_shape={shape}); its "
+            f"last axis of {w} looks like the channels of channels-last (N, H, W, C) images. "
+            "If it is, pass X.transpose(0, 3, 1, 2); set input_shape to silence this.",
+            UserWarning, stacklevel=4,
+        )
 
 
 _CLASS_DOC = """Convolutional neural network {kind}.
@@ -100,6 +146,11 @@ _CLASS_DOC = """Convolutional neural network {kind}.
     Conv blocks (``Conv2D -> [BatchNorm] -> activation -> [+ shortcut] -> [pooling] ->
     [SpatialDropout]``, one per entry of ``filters``), then the dense head of
     ``hidden_layer_sizes`` and a linear output layer{output}.
+
+    X may be images ``(n_samples, C, H, W)`` (channels first), one-channel images
+    ``(n_samples, H, W)``, or rows ``(n_samples, n_features)`` reshaped to ``input_shape``
+    (so the estimator works after a scaler in a Pipeline); ``predict`` takes any of these,
+    whatever ``fit`` saw. ``n_features_in_`` is the number of values per sample.
 
     Training runs in X's dtype when it is float32, else float64; convolutions and pooling
     run in Numba kernels (:mod:`skdeep.ops`).

@@ -19,7 +19,6 @@ class NetworkRegressor(RegressorMixin, BaseNetwork):
     def _validate_targets(self, X, y, reset):
         return validate_data(
             self, X, y, reset=reset, dtype=(np.float64, np.float32), order="C", multi_output=True,
-            allow_nd=self._allow_nd,
             y_numeric=True,
         )
 
