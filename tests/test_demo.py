@@ -13,3 +13,28 @@ def test_demo_prints_a_row_per_configuration(capsys):
     assert "Held-out accuracy of the best model" in out
     assert "Held-out accuracy of the CNN" in out
     assert "training on the CPU" in out  # no GPU here (the simulator does not count)
+
+
+def test_help_is_plain_text_and_mentions_both_parts(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    text = capsys.readouterr().out
+    assert "``" not in text and ":class:" not in text
+    assert "MLPClassifier" in text and "CNNClassifier" in text
+
+
+def test_device_cuda_without_a_gpu_is_one_line_and_status_2():
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, NUMBA_ENABLE_CUDASIM="0", CUDA_VISIBLE_DEVICES="")
+    done = subprocess.run([sys.executable, "-m", "skdeep", "--device", "cuda"], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "device='cuda'" in done.stderr and "Traceback" not in done.stderr
