@@ -19,6 +19,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from ._checks import positive_ints
 from ._convergence import ConvergenceMonitor
 from ._exceptions import DivergenceError
+from ._progress import EpochProgress
 from .backends import CPU, fit_backend, predict_backend
 from .nn import Network
 from .nn.initializers import resolve_initializer
@@ -231,11 +232,16 @@ class BaseNetwork(BaseEstimator):
             start = time.perf_counter()
             lr = base_rate * schedule(self.n_iter_, self.max_iter) * monitor.lr_factor
             order = self._rng.permutation(len(X)) if self.shuffle else None
+            progress = EpochProgress(self.n_iter_ + 1, len(X)) if self.verbose >= 2 else None
             try:
                 loss, steps = trainer.run_epoch(data, order, batch_size, lr, self.n_iter_,
-                                                self._n_steps)
+                                                self._n_steps,
+                                                None if progress is None else progress.update)
             except NonFiniteLoss as error:
                 self._raise_divergence(error.value)
+            finally:
+                if progress is not None:
+                    progress.close()
             self._n_steps += steps
             self.n_iter_ += 1
             self.t_ += len(X)

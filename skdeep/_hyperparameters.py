@@ -150,7 +150,9 @@ random_state : int, RandomState instance or None, default=None
 """),
     Hyperparameter(('verbose',), ["verbose"], """\
 verbose : int, default=0
-    Print one line per epoch (loss, validation score, seconds) when positive.
+    ``1``: one line per epoch (loss, validation score, seconds). ``2`` or more: also a
+    progress line within each epoch on a terminal (samples done, samples per second,
+    time left), redrawn in place.
 """),
     Hyperparameter(('warm_start',), ["boolean"], """\
 warm_start : bool, default=False

@@ -85,9 +85,10 @@ class Trainer:
         self.seed = seed
         self.workspace = network.backend.workspace()  # reused by every step of the fit
 
-    def run_epoch(self, data, order, batch_size, lr, epoch, first_step):
+    def run_epoch(self, data, order, batch_size, lr, epoch, first_step, progress=None):
         """One pass over ``data`` in ``order`` (None: as it is); returns the mean training
-        loss and the number of steps taken. Raises :class:`NonFiniteLoss`."""
+        loss and the number of steps taken. ``progress``, when given, is called with the
+        number of samples done after each step. Raises :class:`NonFiniteLoss`."""
         backend = self.network.backend
         X, Y, weights, keys = data
         if order is not None:
@@ -116,6 +117,8 @@ class Trainer:
                 if value is not None and not np.isfinite(value):
                     raise NonFiniteLoss(value)
             step += 1
+            if progress is not None:
+                progress(min(start + batch_size, n))
         mean = total.mean()
         if not np.isfinite(mean):
             raise NonFiniteLoss(mean)
