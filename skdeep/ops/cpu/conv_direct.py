@@ -1,10 +1,10 @@
 """Direct 2-D convolution forward on the CPU for layers with few output channels.
 
 For small channel counts (LeNet's 1 -> 6 -> 16) the im2col matrices of
-:mod:`skdeep.ops._cpu_conv` are thin (25 or 150 columns, 6 or 16 outputs) and BLAS runs
+:mod:`skdeep.ops.cpu.conv_gemm` are thin (25 or 150 columns, 6 or 16 outputs) and BLAS runs
 them at a fraction of its speed. This kernel instead keeps a tile of ``TILE_PIXELS``
 output pixels x ``TILE_CHANNELS`` output channels in registers (a stack array, see
-:mod:`skdeep.ops._stack`) and streams the receptive field through it: about 2x the im2col
+:mod:`skdeep.ops.cpu.stack`) and streams the receptive field through it: about 2x the im2col
 path for up to 16 output channels, about half of it for 64 (measured here).
 
 Inputs are read from a *canvas*: the batch zero-padded (or cropped) so that every read is

@@ -4,7 +4,7 @@ Every kernel works on a few images at a time (a *chunk*): it unfolds their recep
 fields into a small matrix (im2col) that stays in the core's L2 cache and multiplies it by
 the weights with BLAS (``np.dot`` compiles to a GEMM call). Chunks run in parallel
 (``prange``); call the kernels with BLAS limited to one thread (see
-:mod:`skdeep.ops._threads`) so that Numba's threads and BLAS's threads do not fight over
+:mod:`skdeep.ops.cpu.threads`) so that Numba's threads and BLAS's threads do not fight over
 the cores. Reductions over the batch (the weight gradient) sum one partial result per
 chunk in chunk order, so results do not depend on the number of threads.
 
