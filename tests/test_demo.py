@@ -1,6 +1,7 @@
 """``python -m skdeep`` runs and prints its table."""
 
 from skdeep.__main__ import GRID, main
+from skdeep.ops.cuda.support import gpu_visible
 
 
 def test_demo_prints_a_row_per_configuration(capsys):
@@ -12,7 +13,8 @@ def test_demo_prints_a_row_per_configuration(capsys):
     assert len(rows) == n_configs
     assert "Held-out accuracy of the best model" in out
     assert "Held-out accuracy of the CNN" in out
-    assert "training on the CPU" in out  # no GPU here (the simulator does not count)
+    # device="auto": the GPU where one is visible (the simulator does not count)
+    assert f"training on the {'GPU' if gpu_visible() else 'CPU'}" in out
 
 
 def test_help_is_plain_text_and_mentions_both_parts(capsys):
