@@ -75,6 +75,8 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            CNNs also take images ``(n_samples, C, H, W)`` and one-channel images
+            ``(n_samples, H, W)``; a fitted CNN takes any of these layouts.
 
         Returns
         -------
@@ -89,6 +91,8 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            CNNs also take images ``(n_samples, C, H, W)`` and one-channel images
+            ``(n_samples, H, W)``; a fitted CNN takes any of these layouts.
 
         Returns
         -------
@@ -107,6 +111,8 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            CNNs also take images ``(n_samples, C, H, W)`` and one-channel images
+            ``(n_samples, H, W)``; a fitted CNN takes any of these layouts.
 
         Returns
         -------
@@ -122,6 +128,8 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            CNNs also take images ``(n_samples, C, H, W)`` and one-channel images
+            ``(n_samples, H, W)``; a fitted CNN takes any of these layouts.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels, or a label indicator matrix for multilabel classification.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -140,6 +148,8 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            CNNs also take images ``(n_samples, C, H, W)`` and one-channel images
+            ``(n_samples, H, W)``; a fitted CNN takes any of these layouts.
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
         classes : array-like of shape (n_classes,), default=None
             All classes that can appear; required on the first call.

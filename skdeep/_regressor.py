@@ -40,6 +40,8 @@ class NetworkRegressor(RegressorMixin, BaseNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            CNNs also take images ``(n_samples, C, H, W)`` and one-channel images
+            ``(n_samples, H, W)``; a fitted CNN takes any of these layouts.
 
         Returns
         -------
@@ -55,6 +57,8 @@ class NetworkRegressor(RegressorMixin, BaseNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            CNNs also take images ``(n_samples, C, H, W)`` and one-channel images
+            ``(n_samples, H, W)``; a fitted CNN takes any of these layouts.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample's loss; an integer weight ``k`` trains like ``k`` copies.
@@ -72,6 +76,8 @@ class NetworkRegressor(RegressorMixin, BaseNetwork):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
+            CNNs also take images ``(n_samples, C, H, W)`` and one-channel images
+            ``(n_samples, H, W)``; a fitted CNN takes any of these layouts.
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
 
