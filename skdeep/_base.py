@@ -219,7 +219,8 @@ class BaseNetwork(BaseEstimator):
         if early_stopping:
             (X, Y, weights), validation = self._split_validation(X, Y, y, weights)
         trainer = self._trainer()
-        data = training_data(self._network, self._network_input(X), Y, weights, self._seed)
+        data = training_data(self._network, X, self._network_input(X), Y, weights,
+                             self._seed)
         # With random masks the training loss is noisy: progress is judged without them.
         clean = clean_subset(self._network, data) if self._judges_without_masks(
             early_stopping, incremental) else None

@@ -75,3 +75,11 @@ def test_arrays_inside_cells_raise_a_clear_error(digits):
             _small().fit(bad, y)
     model = _small().fit(np.stack(frame["image"].to_numpy()), y)
     assert model.input_shape_ == (1, 8, 8)
+
+
+def test_random_masks_do_not_depend_on_the_input_layout(digits):
+    X, y = digits
+    params = dict(dropout=0.3, spatial_dropout=0.2, augment="shift")
+    flat = _small(input_shape=(1, 8, 8), **params).fit(X, y)
+    images = _small(**params).fit(X.reshape(-1, 1, 8, 8), y)
+    np.testing.assert_array_equal(flat.loss_curve_, images.loss_curve_)

@@ -40,11 +40,17 @@ class TrainingData(NamedTuple):
     keys: object
 
 
-def training_data(network, X, Y, weights, seed):
-    """Put the data on the network's backend once per fit (not once per batch or epoch);
-    hash every row when a layer draws per-sample masks."""
+def training_data(network, rows, X, Y, weights, seed):
+    """Put the data on the network's backend once per fit (not once per batch or epoch).
+
+    ``rows`` are the samples as validated (one flat row each) and ``X`` the same samples in
+    the layout the first layer takes. When a layer draws per-sample masks, each sample's
+    key hashes its validated row, not the first layer's (channels-last) copy: the keys,
+    and so the masks, stay those of skdeep 0.1.0 and do not depend on how a CNN lays out
+    its maps.
+    """
     backend = network.backend
-    keys = backend.row_keys(X, seed) if network.uses_row_keys else None
+    keys = backend.row_keys(rows, seed) if network.uses_row_keys else None
     return TrainingData(backend.asarray(X), backend.asarray(Y), weights, keys)
 
 
