@@ -39,6 +39,7 @@ import warnings
 import numpy as np
 from _data import load_mnist_sample
 from _report import replace_section
+from _summary import refresh_summary
 from sklearn.exceptions import ConvergenceWarning
 
 from skdeep import CNNClassifier
@@ -290,6 +291,7 @@ def main():
                   f"{args.repeats} interleaved rounds, medians. Machine: {machine}, "
                   f"measured with `{command} --repeats {args.repeats}`.")
         replace_section(args.write, title, header + "\n\n" + "\n\n".join(sections))
+        refresh_summary(args.write)
 
 
 def check_gpu():

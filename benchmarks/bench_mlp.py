@@ -87,11 +87,14 @@ def main():
     print(summary)
     if args.write:
         from _report import replace_section
+        from _summary import refresh_summary
 
         machine = f"{platform.machine()}, {platform.python_version()}, numpy {np.__version__}"
-        replace_section(args.write, "MLP", summary + f"\n\nMachine: {machine}.\n"
+        workload = f"### MLP (256, 128), {args.epochs} epochs\n\n"
+        replace_section(args.write, "MLP", workload + summary + f"\n\nMachine: {machine}.\n"
                         "Command: `python benchmarks/bench_mlp.py "
                         f"--repeats {args.repeats} --write docs/benchmarks.md`")
+        refresh_summary(args.write)
 
 
 if __name__ == "__main__":

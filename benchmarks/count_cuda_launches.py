@@ -6,7 +6,7 @@ step is the design's first cost. The networks here have the structure of bench_c
 and (b) (the same layers, so the same launches) on 8x8 images with 2 channels per conv
 layer, so that the simulator finishes: launches do not depend on sizes.
 
-    python benchmarks/count_cuda_launches.py [--write docs/benchmarks.md]
+    python benchmarks/count_cuda_launches.py [--write docs/performance-notes.md]
 """
 
 import argparse
