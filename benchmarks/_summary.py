@@ -9,8 +9,8 @@ import re
 
 from _report import replace_section
 
-RATIO = re.compile(r"^Median ratio skdeep / (?P<anchor>.+?) fit time: \*\*(?P<ratio>[\d.]+)\*\*",
-                   re.M)
+RATIO = re.compile(r"^(?:Median ratio|Ratio) skdeep / (?P<anchor>.+?) fit time[^*\n]*: "
+                   r"\*\*(?P<ratio>[\d.]+)\*\*", re.M)
 SECTION = re.compile(r"^## (?P<title>.+)$", re.M)
 SUBSECTION = re.compile(r"^### (?P<title>.+)$", re.M)
 CHART = "img/benchmark_ratios.png"
