@@ -13,9 +13,10 @@ in bounds, wide enough for whole pixel tiles. Weights are packed per block of
 """
 
 import numpy as np
-from numba import carray, njit, prange
+from numba import carray, njit
 
 from .stack import stack_pointer
+from .threads import over_ranges
 
 TILE_PIXELS = 4
 TILE_CHANNELS = 16
@@ -40,12 +41,11 @@ def canvas_width(out_w, stride_w, kernel_w):
     return (tiles * TILE_PIXELS - 1) * stride_w + kernel_w
 
 
-@njit(cache=True, parallel=True)
-def fill_canvas(x, pad_top, pad_left, canvas):
-    """``canvas[n, r, c] = x[n, r - pad_top, c - pad_left]`` where that exists, else 0."""
+@njit(cache=True, nogil=True)
+def _fill_canvas_images(x, pad_top, pad_left, canvas, first, stop):
     height, width, channels = x.shape[1], x.shape[2], x.shape[3]
     rows, cols = canvas.shape[1], canvas.shape[2]
-    for n in prange(x.shape[0]):
+    for n in range(first, stop):
         for r in range(rows):
             h = r - pad_top
             for c in range(cols):
@@ -53,6 +53,11 @@ def fill_canvas(x, pad_top, pad_left, canvas):
                 inside = 0 <= h < height and 0 <= w < width
                 for ch in range(channels):
                     canvas[n, r, c, ch] = x[n, h, w, ch] if inside else 0.0
+
+
+def fill_canvas(x, pad_top, pad_left, canvas):
+    """``canvas[n, r, c] = x[n, r - pad_top, c - pad_left]`` where that exists, else 0."""
+    over_ranges(_fill_canvas_images, x.shape[0], x, pad_top, pad_left, canvas)
 
 
 @njit(fastmath=True, inline="always")
@@ -78,33 +83,49 @@ def _forward_tile(flat, wflat, origin, wbase, pixel_step, kernel_h, kernel_w, ch
                     acc[48 + f] += x3 * wv
 
 
-@njit(cache=True, parallel=True, fastmath=True)
+@njit(cache=True, nogil=True, fastmath=True)
+def _forward_row(flat, wflat, bias, n, oh, rows, cols, channels, n_blocks, kernel_h, kernel_w,
+                 stride_h, stride_w, out):
+    """Output row ``oh`` of image ``n``, every channel block.
+
+    A function of its own (called, not inlined, per row): compiled like this, LLVM keeps
+    the accumulator tile in registers; written inline in the loop over rows, the same code
+    ran 1.6x slower (measured: 6.3 against 3.9 ms for 128 14x14x6 -> 16 images)."""
+    out_w, n_filters = out.shape[2], out.shape[3]
+    row_step = cols * channels
+    acc = carray(stack_pointer(64, flat.dtype), (64,))
+    for fb in range(n_blocks):
+        wbase = fb * kernel_h * kernel_w * channels * 16
+        for ow0 in range(0, out_w, 4):
+            origin = ((n * rows + oh * stride_h) * cols + ow0 * stride_w) * channels
+            if stride_w == 1:  # a separate copy: consecutive pixels are `channels` apart
+                _forward_tile(flat, wflat, origin, wbase, channels, kernel_h, kernel_w,
+                              channels, row_step, acc)
+            else:
+                _forward_tile(flat, wflat, origin, wbase, stride_w * channels, kernel_h,
+                              kernel_w, channels, row_step, acc)
+            for p in range(4):
+                if ow0 + p < out_w:
+                    for f in range(16):
+                        if fb * 16 + f < n_filters:
+                            channel = fb * 16 + f
+                            out[n, oh, ow0 + p, channel] = acc[p * 16 + f] + bias[channel]
+
+
+@njit(cache=True, nogil=True)
+def _forward_rows(canvas, wpack, bias, stride_h, stride_w, kernel_h, kernel_w, out, first,
+                  stop):
+    """Output rows ``first:stop`` (row ``job`` is image ``job // OH``, row ``job % OH``)."""
+    _, rows, cols, channels = canvas.shape
+    out_h = out.shape[1]
+    flat, wflat = canvas.ravel(), wpack.ravel()
+    for job in range(first, stop):
+        n = job // out_h
+        _forward_row(flat, wflat, bias, n, job - n * out_h, rows, cols, channels,
+                     wpack.shape[0], kernel_h, kernel_w, stride_h, stride_w, out)
+
+
 def conv2d_forward(canvas, wpack, bias, stride_h, stride_w, kernel_h, kernel_w, out):
     """``out[n, oh, ow, f] = bias[f] + sum canvas[n, oh*sh + kh, ow*sw + kw, c] w[...]``."""
-    n_images, rows, cols, channels = canvas.shape
-    out_h, out_w, n_filters = out.shape[1], out.shape[2], out.shape[3]
-    n_blocks = wpack.shape[0]
-    flat = canvas.ravel()
-    wflat = wpack.ravel()
-    row_step = cols * channels
-    for job in prange(n_images * out_h):
-        n = job // out_h
-        oh = job - n * out_h
-        acc = carray(stack_pointer(64, canvas.dtype), (64,))
-        for fb in range(n_blocks):
-            wbase = fb * kernel_h * kernel_w * channels * 16
-            for ow0 in range(0, out_w, 4):
-                origin = ((n * rows + oh * stride_h) * cols + ow0 * stride_w) * channels
-                if stride_w == 1:  # a separate copy: consecutive pixels are `channels` apart
-                    _forward_tile(flat, wflat, origin, wbase, channels, kernel_h, kernel_w,
-                                  channels, row_step, acc)
-                else:
-                    _forward_tile(flat, wflat, origin, wbase, stride_w * channels, kernel_h,
-                                  kernel_w, channels, row_step, acc)
-                for p in range(4):
-                    if ow0 + p < out_w:
-                        for f in range(16):
-                            if fb * 16 + f < n_filters:
-                                channel = fb * 16 + f
-                                out[n, oh, ow0 + p, channel] = acc[p * 16 + f] + bias[channel]
-
+    over_ranges(_forward_rows, canvas.shape[0] * out.shape[1], canvas, wpack, bias, stride_h,
+                stride_w, kernel_h, kernel_w, out)

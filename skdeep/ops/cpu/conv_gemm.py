@@ -2,11 +2,12 @@
 
 Every kernel works on a few images at a time (a *chunk*): it unfolds their receptive
 fields into a small matrix (im2col) that stays in the core's L2 cache and multiplies it by
-the weights with BLAS (``np.dot`` compiles to a GEMM call). Chunks run in parallel
-(``prange``); call the kernels with BLAS limited to one thread (see
-:mod:`skdeep.ops.cpu.threads`) so that Numba's threads and BLAS's threads do not fight over
-the cores. Reductions over the batch (the weight gradient) sum one partial result per
-chunk in chunk order, so results do not depend on the number of threads.
+the weights with BLAS (``np.dot`` compiles to a GEMM call). Ranges of chunks run on the
+cores (:func:`skdeep.ops.cpu.threads.over_ranges`); call the kernels inside
+:func:`~skdeep.ops.cpu.threads.kernel_threads`, which limits BLAS to one thread so that the
+kernels' threads and BLAS's do not fight over the cores. Reductions over the batch (the
+weight gradient) sum one partial result per chunk in chunk order, so results do not
+depend on the number of threads.
 
 Shapes: ``x`` (N, H, W, C); weights as a matrix ``wmat`` (KH * KW * C, F) whose rows are
 ordered (kh, kw, c); output (N, OH, OW, F). ``pad_top`` and ``pad_left`` may be negative
@@ -14,7 +15,9 @@ ordered (kh, kw, c); output (N, OH, OW, F). ``pad_top`` and ``pad_left`` may be 
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
+
+from .threads import over_ranges
 
 _CHUNK_BYTES = 192 * 1024
 """Target size of one chunk's unfolded input: about half of a core's L2 cache here."""
@@ -96,17 +99,16 @@ def _uncrop_chunk(canvas, n0, pad_top, pad_left, dx):
                     dx[n0 + i, h, w, ch] = canvas[i, r, c, ch] if inside else 0.0
 
 
-@njit(cache=True, parallel=True)
-def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h,
-                   kernel_w, chunk, out):
-    """``out[n, oh, ow, f] = bias[f] + sum x[n, oh*s - pad + kh, ow*s - pad + kw, c] w[...]``."""
+@njit(cache=True, nogil=True)
+def _forward_chunks(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h, kernel_w,
+                    chunk, out, first, stop):
+    """Chunks ``first:stop`` of ``out[n, oh, ow, f] = bias[f] + sum x[...] w[...]``."""
     n_images = x.shape[0]
     out_h, out_w, n_filters = out.shape[1], out.shape[2], out.shape[3]
     positions = out_h * out_w
     out_rows = out.reshape(n_images * positions, n_filters)
     rows, cols = (out_h - 1) * stride_h + kernel_h, (out_w - 1) * stride_w + kernel_w
-    n_chunks = (n_images + chunk - 1) // chunk
-    for i in prange(n_chunks):
+    for i in range(first, stop):
         n0 = i * chunk
         n1 = min(n_images, n0 + chunk)
         canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left)
@@ -119,60 +121,88 @@ def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_
                 out_rows[r0 + r, f] = result[r, f] + bias[f]
 
 
-@njit(cache=True, parallel=True)
-def conv2d_backward(dy, x, wmat, stride_h, stride_w, pad_top, pad_left, kernel_h,
-                    kernel_w, chunk, need_dx, dx, dwmat, dbias):
-    """Fill ``dwmat`` (KH*KW*C, F), ``dbias`` (F,) and, when ``need_dx``, ``dx`` (N, H, W, C)."""
+def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h, kernel_w,
+                   chunk, out):
+    """``out[n, oh, ow, f] = bias[f] + sum x[n, oh*s - pad + kh, ow*s - pad + kw, c] w[...]``."""
+    n_chunks = (x.shape[0] + chunk - 1) // chunk
+    over_ranges(_forward_chunks, n_chunks, x, wmat, bias, stride_h, stride_w, pad_top,
+                pad_left, kernel_h, kernel_w, chunk, out)
+
+
+@njit(cache=True, nogil=True)
+def _backward_chunks(dy, x, wmat_t, stride_h, stride_w, pad_top, pad_left, kernel_h,
+                     kernel_w, chunk, need_dx, dx, partial_w, partial_b, first, stop):
+    """Chunks ``first:stop``: their weight and bias gradients into ``partial_w[i]`` and
+    ``partial_b[i]``, and their input gradient into ``dx`` when ``need_dx``."""
     n_images = x.shape[0]
     out_h, out_w, n_filters = dy.shape[1], dy.shape[2], dy.shape[3]
     positions = out_h * out_w
     dy_rows = dy.reshape(n_images * positions, n_filters)
     rows, cols = (out_h - 1) * stride_h + kernel_h, (out_w - 1) * stride_w + kernel_w
-    n_chunks = (n_images + chunk - 1) // chunk
-    partial_w = np.empty((n_chunks, wmat.shape[0], n_filters), dtype=x.dtype)
-    partial_b = np.zeros((n_chunks, n_filters), dtype=x.dtype)
-    wmat_t = np.ascontiguousarray(wmat.T)
-    for i in prange(n_chunks):
+    n_k = partial_w.shape[1]
+    for i in range(first, stop):
         n0 = i * chunk
         n1 = min(n_images, n0 + chunk)
         grad_rows = dy_rows[n0 * positions:n1 * positions]
         canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left)
-        col = np.empty((grad_rows.shape[0], wmat.shape[0]), dtype=x.dtype)
+        col = np.empty((grad_rows.shape[0], n_k), dtype=x.dtype)
         _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col)
-        partial_w[i] = np.dot(col.T, grad_rows)
-        for r in range(grad_rows.shape[0]):
-            for f in range(n_filters):
-                partial_b[i, f] += grad_rows[r, f]
+        _store(np.dot(col.T, grad_rows), partial_w, i)
+        _column_sums(grad_rows, partial_b, i)
         if need_dx:
             dcol = np.dot(grad_rows, wmat_t)
-            canvas[...] = 0.0
+            canvas.fill(0.0)
             _col2im_add(dcol, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, canvas)
             _uncrop_chunk(canvas, n0, pad_top, pad_left, dx)
+
+
+# Element loops instead of slice assignments (``partial[i] = product``): Numba compiles a
+# shape-mismatch error path for every array assignment, which took seconds per kernel.
+@njit(cache=True, nogil=True)
+def _store(product, partial, i):
+    for k in range(product.shape[0]):
+        for f in range(product.shape[1]):
+            partial[i, k, f] = product[k, f]
+
+
+@njit(cache=True, nogil=True)
+def _column_sums(grad_rows, partial_b, i):
+    for f in range(grad_rows.shape[1]):
+        partial_b[i, f] = 0.0
+    for r in range(grad_rows.shape[0]):
+        for f in range(grad_rows.shape[1]):
+            partial_b[i, f] += grad_rows[r, f]
+
+
+def _sum_chunks(partial_w, partial_b, dwmat, dbias):
+    """Sum the per-chunk gradients in chunk order: the same result for any thread count."""
     dwmat[...] = partial_w[0]
     dbias[...] = partial_b[0]
-    for i in range(1, n_chunks):
+    for i in range(1, len(partial_w)):
         dwmat += partial_w[i]
         dbias += partial_b[i]
 
 
-@njit(cache=True, parallel=True)
-def conv2d_weight_grad_single_channel(x, dy, pad_top, pad_left, kernel_h, kernel_w, chunk,
-                                      dwmat, dbias):
-    """Weight and bias gradients of a stride-1 convolution of one-channel images.
+def conv2d_backward(dy, x, wmat, stride_h, stride_w, pad_top, pad_left, kernel_h, kernel_w,
+                    chunk, need_dx, dx, dwmat, dbias):
+    """Fill ``dwmat`` (KH*KW*C, F), ``dbias`` (F,) and, when ``need_dx``, ``dx`` (N, H, W, C)."""
+    n_chunks = (x.shape[0] + chunk - 1) // chunk
+    partial_w = np.empty((n_chunks,) + wmat.shape, dtype=x.dtype)
+    partial_b = np.empty((n_chunks, wmat.shape[1]), dtype=x.dtype)
+    over_ranges(_backward_chunks, n_chunks, dy, x, np.ascontiguousarray(wmat.T), stride_h,
+                stride_w, pad_top, pad_left, kernel_h, kernel_w, chunk, need_dx, dx,
+                partial_w, partial_b)
+    _sum_chunks(partial_w, partial_b, dwmat, dbias)
 
-    The unfolded matrix is built transposed, (KH * KW, positions): each row is a shifted
-    copy of the image, written in runs of a whole output row instead of ``kernel_w``
-    values, and the GEMM then reduces over the long axis. About 2x the general kernel for
-    a first layer on grey images (measured).
-    """
+
+@njit(cache=True, nogil=True)
+def _single_channel_chunks(x, dy, pad_top, pad_left, kernel_h, kernel_w, chunk, partial_w,
+                           partial_b, first, stop):
     n_images = x.shape[0]
     out_h, out_w, n_filters = dy.shape[1], dy.shape[2], dy.shape[3]
     rows, cols = out_h + kernel_h - 1, out_w + kernel_w - 1
-    n_chunks = (n_images + chunk - 1) // chunk
-    partial_w = np.empty((n_chunks, kernel_h * kernel_w, n_filters), dtype=x.dtype)
-    partial_b = np.zeros((n_chunks, n_filters), dtype=x.dtype)
     dy_rows = dy.reshape(n_images * out_h * out_w, n_filters)
-    for i in prange(n_chunks):
+    for i in range(first, stop):
         n0 = i * chunk
         n1 = min(n_images, n0 + chunk)
         canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left)
@@ -188,12 +218,22 @@ def conv2d_weight_grad_single_channel(x, dy, pad_top, pad_left, kernel_h, kernel
                             col_t[k, q + ow] = canvas[j, oh + kh, ow + kw, 0]
                         q += out_w
         grad_rows = dy_rows[n0 * out_h * out_w:n1 * out_h * out_w]
-        partial_w[i] = np.dot(col_t, grad_rows)
-        for r in range(positions):
-            for f in range(n_filters):
-                partial_b[i, f] += grad_rows[r, f]
-    dwmat[...] = partial_w[0]
-    dbias[...] = partial_b[0]
-    for i in range(1, n_chunks):
-        dwmat += partial_w[i]
-        dbias += partial_b[i]
+        _store(np.dot(col_t, grad_rows), partial_w, i)
+        _column_sums(grad_rows, partial_b, i)
+
+
+def conv2d_weight_grad_single_channel(x, dy, pad_top, pad_left, kernel_h, kernel_w, chunk,
+                                      dwmat, dbias):
+    """Weight and bias gradients of a stride-1 convolution of one-channel images.
+
+    The unfolded matrix is built transposed, (KH * KW, positions): each row is a shifted
+    copy of the image, written in runs of a whole output row instead of ``kernel_w``
+    values, and the GEMM then reduces over the long axis. About 2x the general kernel for
+    a first layer on grey images (measured).
+    """
+    n_chunks = (x.shape[0] + chunk - 1) // chunk
+    partial_w = np.empty((n_chunks,) + dwmat.shape, dtype=x.dtype)
+    partial_b = np.empty((n_chunks, dwmat.shape[1]), dtype=x.dtype)
+    over_ranges(_single_channel_chunks, n_chunks, x, dy, pad_top, pad_left, kernel_h,
+                kernel_w, chunk, partial_w, partial_b)
+    _sum_chunks(partial_w, partial_b, dwmat, dbias)

@@ -1,136 +1,121 @@
 """Batch normalization on the CPU: Numba kernels over rows of a (rows, channels) array.
 
-Each kernel comes twice, from one inlined body: a parallel version (``prange`` loops) for
-when Numba owns the cores (inside :func:`skdeep.ops.cpu.threads.kernel_threads`, as during a
-CNN fit) and a serial one for when BLAS does (an MLP fit, whose matrix products use every
-core; running a parallel region between them made MLP fits with batch norm 25x slower).
-
 Rows are samples (dense layers) or the pixels of channels-last feature maps: row ``r``
 belongs to sample ``r // positions`` and carries that sample's weight ``fraction[n] /
-positions``. Reductions over rows sum fixed blocks of rows in parallel (float64 partial
-sums) and then the blocks in order, so results do not depend on the number of threads.
+positions``. Reductions over rows sum fixed blocks of rows (float64 partial sums), the
+blocks spread over the cores, and then add the blocks in order, so results do not depend
+on the number of threads. The per-channel arithmetic between the passes is NumPy.
+
+The kernels run on every core inside :func:`skdeep.ops.cpu.threads.kernel_threads` (a CNN
+fit) and in the calling thread elsewhere (an MLP fit, whose matrix products use every core
+through BLAS; running parallel kernels between them made MLP fits with batch norm 25x
+slower).
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
-from .threads import numba_owns_cores
+from .threads import over_ranges
 
 _BLOCK_ROWS = 2048
 
 
-@njit(inline="always")
-def _forward(x, fraction, positions, gamma, beta, eps, out, x_hat):
+def _n_blocks(n_rows):
+    return (n_rows + _BLOCK_ROWS - 1) // _BLOCK_ROWS
+
+
+@njit(cache=True, nogil=True)
+def _moment_blocks(x, fraction, positions, shift, partial, first, stop):
+    """Blocks ``first:stop``: weighted sums of ``d = x - shift`` and ``d**2`` per channel.
+
+    Shifted by the first row so that ``var = E[d^2] - E[d]^2`` does not cancel when
+    ``|mean| >> std``."""
     n_rows, channels = x.shape
-    n_blocks = (n_rows + _BLOCK_ROWS - 1) // _BLOCK_ROWS
-    # One pass over x: weighted sums of d = x - shift and d^2 in float64, shifted by the
-    # first row so that var = E[d^2] - E[d]^2 does not cancel when |mean| >> std.
-    shift = np.empty(channels)
-    for c in range(channels):
-        shift[c] = x[0, c]
-    partial = np.zeros((n_blocks, 2, channels))
-    for b in prange(n_blocks):
+    for b in range(first, stop):
+        for c in range(channels):
+            partial[b, 0, c] = 0.0
+            partial[b, 1, c] = 0.0
         for r in range(b * _BLOCK_ROWS, min(n_rows, (b + 1) * _BLOCK_ROWS)):
             w = fraction[r // positions] / positions
             for c in range(channels):
                 d = x[r, c] - shift[c]
                 partial[b, 0, c] += w * d
                 partial[b, 1, c] += w * d * d
-    sums = partial.sum(axis=0)
-    mean = shift + sums[0]
-    var = np.maximum(sums[1] - sums[0] * sums[0], 0.0)
-    inv_std = 1.0 / np.sqrt(var + eps)
-    mean_t = mean.astype(x.dtype)
-    inv_t = inv_std.astype(x.dtype)
-    for r in prange(n_rows):
-        for c in range(channels):
-            h = (x[r, c] - mean_t[c]) * inv_t[c]
+
+
+@njit(cache=True, nogil=True)
+def _normalize_rows(x, mean, inv_std, gamma, beta, out, x_hat, first, stop):
+    for r in range(first, stop):
+        for c in range(x.shape[1]):
+            h = (x[r, c] - mean[c]) * inv_std[c]
             x_hat[r, c] = h
             out[r, c] = gamma[c] * h + beta[c]
-    return mean, var, inv_std
 
 
-@njit(inline="always")
-def _backward(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
+@njit(cache=True, nogil=True)
+def _gradient_blocks(dy, x_hat, partial, first, stop):
+    """Blocks ``first:stop``: sums of ``dy`` and ``dy * x_hat`` per channel."""
     n_rows, channels = dy.shape
-    n_blocks = (n_rows + _BLOCK_ROWS - 1) // _BLOCK_ROWS
-    sums = np.zeros((n_blocks, 2, channels))
-    for b in prange(n_blocks):
+    for b in range(first, stop):
+        for c in range(channels):
+            partial[b, 0, c] = 0.0
+            partial[b, 1, c] = 0.0
         for r in range(b * _BLOCK_ROWS, min(n_rows, (b + 1) * _BLOCK_ROWS)):
             for c in range(channels):
-                sums[b, 0, c] += dy[r, c]
-                sums[b, 1, c] += dy[r, c] * x_hat[r, c]
-    total = sums.sum(axis=0)
-    for c in range(channels):
-        dbeta[c] = total[0, c]
-        dgamma[c] = total[1, c]
-    # dx_hat = dy * gamma; its sums are gamma * dbeta and gamma * dgamma.
-    sum_dx_hat = (gamma * total[0]).astype(dy.dtype)
-    sum_dx_hat_x_hat = (gamma * total[1]).astype(dy.dtype)
-    inv = inv_std.astype(dy.dtype)
-    for r in prange(n_rows):
+                partial[b, 0, c] += dy[r, c]
+                partial[b, 1, c] += dy[r, c] * x_hat[r, c]
+
+
+@njit(cache=True, nogil=True)
+def _input_gradient_rows(dy, x_hat, fraction, positions, gamma, sum_dx_hat, sum_dx_hat_x_hat,
+                         inv_std, dx, first, stop):
+    for r in range(first, stop):
         w = fraction[r // positions] / positions
-        for c in range(channels):
+        for c in range(dy.shape[1]):
             dx[r, c] = (dy[r, c] * gamma[c]
-                        - w * (sum_dx_hat[c] + x_hat[r, c] * sum_dx_hat_x_hat[c])) * inv[c]
+                        - w * (sum_dx_hat[c] + x_hat[r, c] * sum_dx_hat_x_hat[c])) * inv_std[c]
 
 
-@njit(inline="always")
-def _scale_shift(x, scale, shift, out):
-    for r in prange(x.shape[0]):
+@njit(cache=True, nogil=True)
+def _scale_shift_rows(x, scale, shift, out, first, stop):
+    for r in range(first, stop):
         for c in range(x.shape[1]):
             out[r, c] = x[r, c] * scale[c] + shift[c]
 
 
-@njit(cache=True, parallel=True)
-def batch_norm_forward(x, fraction, positions, gamma, beta, eps, out, x_hat):
-    """Normalize with weighted batch statistics; returns (mean, var, inv_std), float64."""
-    return _forward(x, fraction, positions, gamma, beta, eps, out, x_hat)
-
-
-@njit(cache=True)
-def batch_norm_forward_serial(x, fraction, positions, gamma, beta, eps, out, x_hat):
-    return _forward(x, fraction, positions, gamma, beta, eps, out, x_hat)
-
-
-@njit(cache=True, parallel=True)
-def batch_norm_backward(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
-    """Fill ``dgamma``, ``dbeta`` and ``dx`` (the gradient through the batch statistics)."""
-    _backward(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta)
-
-
-@njit(cache=True)
-def batch_norm_backward_serial(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
-    _backward(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta)
-
-
-@njit(cache=True, parallel=True)
-def scale_shift(x, scale, shift, out):
-    """``out = x * scale + shift`` per channel (batch norm at predict time)."""
-    _scale_shift(x, scale, shift, out)
-
-
-@njit(cache=True)
-def scale_shift_serial(x, scale, shift, out):
-    _scale_shift(x, scale, shift, out)
+def _block_sums(kernel, n_rows, channels, *args):
+    partial = np.empty((_n_blocks(n_rows), 2, channels))
+    over_ranges(kernel, len(partial), *args, partial)
+    return partial.sum(axis=0)
 
 
 def batch_norm_training(rows, fraction, positions, gamma, beta, eps, out, x_hat):
     """Batch norm of (rows, channels) with weighted batch statistics; fills ``out`` and
-    ``x_hat``, returns (mean, var, inv_std) in float64. Parallel only inside
-    :func:`kernel_threads` (see :mod:`skdeep.ops.cpu.norm`)."""
-    kernel = batch_norm_forward if numba_owns_cores() else batch_norm_forward_serial
-    return kernel(rows, fraction, positions, gamma, beta, eps, out, x_hat)
+    ``x_hat``, returns (mean, var, inv_std) in float64."""
+    shift = rows[0].astype(np.float64)
+    sums = _block_sums(_moment_blocks, *rows.shape, rows, fraction, positions, shift)
+    mean = shift + sums[0]
+    var = np.maximum(sums[1] - sums[0] * sums[0], 0.0)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    over_ranges(_normalize_rows, len(rows), rows, mean.astype(rows.dtype),
+                inv_std.astype(rows.dtype), gamma, beta, out, x_hat)
+    return mean, var, inv_std
 
 
 def batch_norm_gradient(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
-    kernel = batch_norm_backward if numba_owns_cores() else batch_norm_backward_serial
-    kernel(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta)
+    """Fill ``dgamma``, ``dbeta`` and ``dx`` (the gradient through the batch statistics)."""
+    total = _block_sums(_gradient_blocks, *dy.shape, dy, x_hat)
+    dbeta[...] = total[0]
+    dgamma[...] = total[1]
+    # dx_hat = dy * gamma; its sums are gamma * dbeta and gamma * dgamma.
+    over_ranges(_input_gradient_rows, len(dy), dy, x_hat, fraction, positions, gamma,
+                (gamma * total[0]).astype(dy.dtype), (gamma * total[1]).astype(dy.dtype),
+                inv_std.astype(dy.dtype), dx)
 
 
 def batch_norm_inference(rows, scale, shift, out):
-    kernel = scale_shift if numba_owns_cores() else scale_shift_serial
-    kernel(rows, scale, shift, out)
+    """``out = rows * scale + shift`` per channel (batch norm at predict time)."""
+    over_ranges(_scale_shift_rows, len(rows), rows, scale, shift, out)
 
 
 def forward(rows, fraction, positions, gamma, beta, eps, running_mean, running_var, momentum):

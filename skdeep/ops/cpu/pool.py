@@ -3,22 +3,24 @@
 Windows of ``pool_h x pool_w`` start every ``stride`` pixels, without padding:
 ``out = (size - pool) // stride + 1`` per spatial axis. Max and stochastic pooling record,
 for each output, the flat input position ``ih * W + iw`` they took (``index``), which is
-all their backward pass needs. Images run in parallel (``prange``); each writes only its
-own slice, so results do not depend on the number of threads.
+all their backward pass needs. Each kernel works on a range of images; ranges run on the
+cores (:func:`skdeep.ops.cpu.threads.over_ranges`) and each image writes only its own
+slice, so results do not depend on the number of threads. Backward kernels add into a
+zeroed ``dx``.
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .random import mix, uniform
-from .threads import kernel_threads
+from .threads import kernel_threads, over_ranges
 
 
-@njit(cache=True, parallel=True)
-def max_pool_forward(x, pool_h, pool_w, stride_h, stride_w, out, index):
+@njit(cache=True, nogil=True)
+def max_pool_forward(x, pool_h, pool_w, stride_h, stride_w, out, index, first, stop):
     width = x.shape[2]
     out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
-    for n in prange(x.shape[0]):
+    for n in range(first, stop):
         for oh in range(out_h):
             for ow in range(out_w):
                 h0, w0 = oh * stride_h, ow * stride_w
@@ -38,13 +40,12 @@ def max_pool_forward(x, pool_h, pool_w, stride_h, stride_w, out, index):
                             index[n, oh, ow, c] = flat if better else index[n, oh, ow, c]
 
 
-@njit(cache=True, parallel=True)
-def pool_backward_from_index(dy, index, dx):
+@njit(cache=True, nogil=True)
+def pool_backward_from_index(dy, index, dx, first, stop):
     """Route each output's gradient to the input position recorded in ``index``."""
     width = dx.shape[2]
     out_h, out_w, channels = dy.shape[1], dy.shape[2], dy.shape[3]
-    for n in prange(dx.shape[0]):
-        dx[n] = 0.0
+    for n in range(first, stop):
         for oh in range(out_h):
             for ow in range(out_w):
                 for c in range(channels):
@@ -53,11 +54,11 @@ def pool_backward_from_index(dy, index, dx):
                         dx[n, flat // width, flat % width, c] += dy[n, oh, ow, c]
 
 
-@njit(cache=True, parallel=True)
-def avg_pool_forward(x, pool_h, pool_w, stride_h, stride_w, out):
+@njit(cache=True, nogil=True)
+def avg_pool_forward(x, pool_h, pool_w, stride_h, stride_w, out, first, stop):
     out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
     scale = 1.0 / (pool_h * pool_w)
-    for n in prange(x.shape[0]):
+    for n in range(first, stop):
         for oh in range(out_h):
             for ow in range(out_w):
                 h0, w0 = oh * stride_h, ow * stride_w
@@ -71,12 +72,11 @@ def avg_pool_forward(x, pool_h, pool_w, stride_h, stride_w, out):
                     out[n, oh, ow, c] *= scale
 
 
-@njit(cache=True, parallel=True)
-def avg_pool_backward(dy, pool_h, pool_w, stride_h, stride_w, dx):
+@njit(cache=True, nogil=True)
+def avg_pool_backward(dy, pool_h, pool_w, stride_h, stride_w, dx, first, stop):
     out_h, out_w, channels = dy.shape[1], dy.shape[2], dy.shape[3]
     scale = 1.0 / (pool_h * pool_w)
-    for n in prange(dx.shape[0]):
-        dx[n] = 0.0
+    for n in range(first, stop):
         for oh in range(out_h):
             for ow in range(out_w):
                 h0, w0 = oh * stride_h, ow * stride_w
@@ -99,8 +99,9 @@ def _positive_sums(x, n, h0, w0, c, pool_h, pool_w):
     return total, squares
 
 
-@njit(cache=True, parallel=True)
-def stochastic_pool_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, out, index):
+@njit(cache=True, nogil=True)
+def stochastic_pool_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, out, index,
+                           first, stop):
     """Training: each output takes one input of its window, drawn with probability
     proportional to the window's non-negative activations (``max(x, 0)``); a window with
     no positive activation outputs 0 and records ``index = -1``.
@@ -110,7 +111,7 @@ def stochastic_pool_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, 
     """
     width = x.shape[2]
     out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
-    for n in prange(x.shape[0]):
+    for n in range(first, stop):
         row = mix(keys[n] ^ stream)
         for oh in range(out_h):
             for ow in range(out_w):
@@ -140,11 +141,11 @@ def stochastic_pool_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, 
                                     index[n, oh, ow, c] = (h0 + ph) * width + w0 + pw
 
 
-@njit(cache=True, parallel=True)
-def stochastic_pool_expectation(x, pool_h, pool_w, stride_h, stride_w, out):
+@njit(cache=True, nogil=True)
+def stochastic_pool_expectation(x, pool_h, pool_w, stride_h, stride_w, out, first, stop):
     """Predict: the probability-weighted average ``sum a_i^2 / sum a_i``, ``a = max(x, 0)``."""
     out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
-    for n in prange(x.shape[0]):
+    for n in range(first, stop):
         for oh in range(out_h):
             for ow in range(out_w):
                 h0, w0 = oh * stride_h, ow * stride_w
@@ -153,12 +154,12 @@ def stochastic_pool_expectation(x, pool_h, pool_w, stride_h, stride_w, out):
                     out[n, oh, ow, c] = squares / total if total > 0.0 else 0.0
 
 
-@njit(cache=True, parallel=True)
-def stochastic_pool_expectation_backward(dy, x, pool_h, pool_w, stride_h, stride_w, dx):
+@njit(cache=True, nogil=True)
+def stochastic_pool_expectation_backward(dy, x, pool_h, pool_w, stride_h, stride_w, dx, first,
+                                         stop):
     """Gradient of :func:`stochastic_pool_expectation`: ``(2 a_j - y) / sum a`` for ``a_j > 0``."""
     out_h, out_w, channels = dy.shape[1], dy.shape[2], dy.shape[3]
-    for n in prange(x.shape[0]):
-        dx[n] = 0.0
+    for n in range(first, stop):
         for oh in range(out_h):
             for ow in range(out_w):
                 h0, w0 = oh * stride_h, ow * stride_w
@@ -184,30 +185,32 @@ def max_pool2d(x, pool_hw, stride_hw, out_hw):
     out = _pool_output(x, out_hw)
     index = np.empty(out.shape, dtype=np.int32)
     with kernel_threads():
-        max_pool_forward(x, pool_hw[0], pool_hw[1], stride_hw[0], stride_hw[1], out, index)
+        over_ranges(max_pool_forward, len(x), x, pool_hw[0], pool_hw[1], stride_hw[0],
+                    stride_hw[1], out, index)
     return out, index
 
 
 def pool2d_backward_from_index(dy, index, x_shape, dtype):
     """Backward of max (and sampled stochastic) pooling."""
-    dx = np.empty(x_shape, dtype=dtype)
+    dx = np.zeros(x_shape, dtype=dtype)
     with kernel_threads():
-        pool_backward_from_index(np.ascontiguousarray(dy), index, dx)
+        over_ranges(pool_backward_from_index, x_shape[0], np.ascontiguousarray(dy), index, dx)
     return dx
 
 
 def avg_pool2d(x, pool_hw, stride_hw, out_hw):
     out = _pool_output(x, out_hw)
     with kernel_threads():
-        avg_pool_forward(x, pool_hw[0], pool_hw[1], stride_hw[0], stride_hw[1], out)
+        over_ranges(avg_pool_forward, len(x), x, pool_hw[0], pool_hw[1], stride_hw[0],
+                    stride_hw[1], out)
     return out
 
 
 def avg_pool2d_backward(dy, pool_hw, stride_hw, x_shape):
-    dx = np.empty(x_shape, dtype=dy.dtype)
+    dx = np.zeros(x_shape, dtype=dy.dtype)
     with kernel_threads():
-        avg_pool_backward(np.ascontiguousarray(dy), pool_hw[0], pool_hw[1],
-                                    stride_hw[0], stride_hw[1], dx)
+        over_ranges(avg_pool_backward, x_shape[0], np.ascontiguousarray(dy), pool_hw[0],
+                    pool_hw[1], stride_hw[0], stride_hw[1], dx)
     return dx
 
 
@@ -216,22 +219,22 @@ def stochastic_pool2d_sample(x, keys, stream, pool_hw, stride_hw, out_hw):
     out = _pool_output(x, out_hw)
     index = np.empty(out.shape, dtype=np.int32)
     with kernel_threads():
-        stochastic_pool_sample(x, keys, np.uint64(stream), pool_hw[0], pool_hw[1],
-                                         stride_hw[0], stride_hw[1], out, index)
+        over_ranges(stochastic_pool_sample, len(x), x, keys, np.uint64(stream), pool_hw[0],
+                    pool_hw[1], stride_hw[0], stride_hw[1], out, index)
     return out, index
 
 
 def stochastic_pool2d_expectation(x, pool_hw, stride_hw, out_hw):
     out = _pool_output(x, out_hw)
     with kernel_threads():
-        stochastic_pool_expectation(x, pool_hw[0], pool_hw[1], stride_hw[0],
-                                              stride_hw[1], out)
+        over_ranges(stochastic_pool_expectation, len(x), x, pool_hw[0], pool_hw[1],
+                    stride_hw[0], stride_hw[1], out)
     return out
 
 
 def stochastic_pool2d_expectation_backward(dy, x, pool_hw, stride_hw):
-    dx = np.empty_like(x)
+    dx = np.zeros_like(x)
     with kernel_threads():
-        stochastic_pool_expectation_backward(np.ascontiguousarray(dy), x, pool_hw[0],
-                                                       pool_hw[1], stride_hw[0], stride_hw[1], dx)
+        over_ranges(stochastic_pool_expectation_backward, len(x), np.ascontiguousarray(dy), x,
+                    pool_hw[0], pool_hw[1], stride_hw[0], stride_hw[1], dx)
     return dx

@@ -1,15 +1,27 @@
-"""Keep Numba's threads and BLAS's threads from fighting over the cores.
+"""How the CPU kernels use the cores.
 
-The CPU kernels parallelize with Numba's ``prange`` and call BLAS from inside those
-parallel loops; a multithreaded BLAS there would start threads of its own on cores that
-are already busy (slowdowns of 5-50x were measured on two cores). Inside
-:func:`kernel_threads` BLAS runs single-threaded and Numba owns the cores.
+The kernels are serial Numba functions that release the GIL (``nogil=True``) and work on
+a range of items (images, chunks of images, blocks of rows): :func:`over_ranges` splits
+the items into one contiguous range per core and runs the ranges on a thread pool. Serial
+kernels compile several times faster than ``parallel=True`` ones (whose ``prange`` loops
+Numba outlines and compiles as separate parallel functions), which is most of what a first
+fit on a fresh install waits for.
+
+The kernels call BLAS on their own ranges; a multithreaded BLAS there would start threads
+of its own on cores that are already busy (slowdowns of 5-50x were measured on two cores).
+Inside :func:`kernel_threads` BLAS runs single-threaded and the kernels own the cores;
+outside it (a dense network, whose matrix products use BLAS's threads) kernels run their
+whole range in the calling thread.
 """
 
+import concurrent.futures
 import contextlib
 import functools
+import os
 import threading
 
+import numba
+import numpy as np
 from threadpoolctl import ThreadpoolController
 
 
@@ -20,7 +32,7 @@ def _controller():
 
 @contextlib.contextmanager
 def kernel_threads():
-    """Context in which BLAS uses one thread (nested uses are cheap)."""
+    """Context in which BLAS uses one thread and kernels use every core (nestable)."""
     if getattr(_state, "depth", 0):
         yield
         return
@@ -36,5 +48,62 @@ _state = threading.local()
 
 
 def numba_owns_cores():
-    """True inside :func:`kernel_threads`: parallel Numba kernels are welcome there."""
+    """True inside :func:`kernel_threads`: kernels may spread over the cores there."""
     return bool(getattr(_state, "depth", 0))
+
+
+_pool = None
+_pool_lock = threading.Lock()
+
+
+def _thread_pool(workers):
+    global _pool
+    with _pool_lock:
+        if _pool is None or _pool._max_workers < workers:
+            _pool = concurrent.futures.ThreadPoolExecutor(workers, "skdeep-kernel")
+        return _pool
+
+
+def _forget_pool():
+    """A forked child has none of its parent's threads: start a new pool when needed."""
+    global _pool, _pool_lock
+    _pool, _pool_lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
+def range_bounds(n_items, n_parts):
+    """``n_parts + 1`` increasing bounds splitting ``range(n_items)`` into near-equal parts."""
+    return [n_items * part // n_parts for part in range(n_parts + 1)]
+
+
+MIN_VALUES_PER_THREAD = 32768
+"""A call whose largest array has fewer values per core runs in the calling thread: the
+thread pool's hand-over (tens of microseconds) would cost more than it saves."""
+
+
+def over_ranges(kernel, n_items, *args):
+    """Run ``kernel(*args, start, stop)`` over ranges that cover ``range(n_items)``.
+
+    Inside :func:`kernel_threads`, one contiguous range per core (``numba.get_num_threads()``),
+    the first in the calling thread and the others on a thread pool; elsewhere, or for
+    small arrays (see ``MIN_VALUES_PER_THREAD``), one call for the whole range. Kernels
+    must write disjoint outputs per item, so the result does not depend on the split.
+    """
+    parts = min(numba.get_num_threads(), n_items) if numba_owns_cores() else 1
+    largest = max((arg.size for arg in args if isinstance(arg, np.ndarray)), default=0)
+    parts = max(1, min(parts, largest // MIN_VALUES_PER_THREAD))
+    if parts <= 1:
+        kernel(*args, 0, n_items)
+        return
+    bounds = range_bounds(n_items, parts)
+    pool = _thread_pool(parts - 1)
+    futures = [pool.submit(kernel, *args, start, stop)
+               for start, stop in zip(bounds[1:-1], bounds[2:])]
+    try:
+        kernel(*args, bounds[0], bounds[1])
+    finally:
+        concurrent.futures.wait(futures)
+    for future in futures:
+        future.result()  # raises what a pool thread raised

@@ -1,0 +1,68 @@
+"""CPU kernels over ranges of items on a thread pool: same results for any split."""
+
+import numpy as np
+import pytest
+from numba import njit
+
+from skdeep import CNNClassifier
+from skdeep.ops.cpu import threads
+
+
+@njit(nogil=True)
+def _squares(x, out, first, stop):
+    for i in range(first, stop):
+        out[i] = x[i] * x[i]
+
+
+@njit(nogil=True)
+def _fails_past(limit, x, first, stop):
+    for i in range(first, stop):
+        if i >= limit:
+            raise ValueError("item past the limit")
+
+
+def test_range_bounds_cover_every_item_once():
+    for n_items in range(0, 20):
+        for parts in range(1, 6):
+            bounds = threads.range_bounds(n_items, parts)
+            assert bounds[0] == 0 and bounds[-1] == n_items
+            assert all(a <= b for a, b in zip(bounds, bounds[1:]))
+            assert len(bounds) == parts + 1
+
+
+@pytest.mark.parametrize("n_items", [1, 2, 3, 7, 100])
+def test_over_ranges_covers_every_item_inside_kernel_threads(monkeypatch, n_items):
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)  # split even tiny arrays
+    x = np.arange(n_items, dtype=np.float64)
+    out = np.full(n_items, np.nan)
+    with threads.kernel_threads():
+        threads.over_ranges(_squares, n_items, x, out)
+    np.testing.assert_array_equal(out, x * x)
+
+
+def test_an_error_in_a_pool_thread_reaches_the_caller(monkeypatch):
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
+    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 4)
+    with threads.kernel_threads(), pytest.raises(ValueError, match="past the limit"):
+        threads.over_ranges(_fails_past, 8, 6, np.zeros(8))  # only the last range fails
+
+
+def _fit(X, y):
+    return CNNClassifier(filters=(4, 32), batch_norm=True, pooling="stochastic",
+                         augment="shift_flip", max_iter=2, batch_size=32,
+                         random_state=0).fit(X, y)
+
+
+def test_a_cnn_fit_is_bit_identical_whether_kernels_split_or_not(monkeypatch):
+    # Splitting work over threads must not change a single bit: every kernel writes
+    # disjoint outputs per item and sums per-chunk partial results in chunk order.
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((64, 2, 9, 9)).astype(np.float32), np.arange(64) % 3
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 10**12)  # never split
+    whole = _fit(X, y)
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)  # split everything
+    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 3)
+    split = _fit(X, y)
+    for a, b in zip(whole.coefs_ + whole.intercepts_, split.coefs_ + split.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(whole.predict_proba(X), split.predict_proba(X))
