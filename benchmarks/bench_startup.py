@@ -3,8 +3,9 @@ before their first fit.
 
 Each round starts a new Python process that imports scikit-learn, then imports skdeep,
 then fits (and predicts with) small networks on 200 digits: an MLP (64 units, 1 epoch),
-then a CNN (2 conv blocks, batch norm, dropout, 1 epoch). *Cold* rounds give the process an empty Numba
-cache directory (``NUMBA_CACHE_DIR``), so every kernel compiles as on a fresh install;
+then a CNN (2 conv blocks, batch norm, dropout, 1 epoch). *Cold* rounds give the process
+an empty Numba cache directory (``NUMBA_CACHE_DIR``), so every kernel compiles as on a
+fresh install;
 *warm* rounds use the normal cache, which the first round fills.
 
     python benchmarks/bench_startup.py --repeats 5 --write docs/benchmarks.md

@@ -16,6 +16,11 @@ class Backend(ABC):
     name = ""
     """Short name of the device (``"cpu"``, ``"cuda"``)."""
 
+    reorders_whole_epoch = True
+    """How a shuffled epoch gets its batches. True: the data set is copied once in the
+    epoch's order (on a GPU, one kernel instead of one per batch). False: each batch's rows
+    are taken when the batch runs (on the CPU: no second copy of the data set in memory)."""
+
     # -- arrays ----------------------------------------------------------------------------
     @abstractmethod
     def asarray(self, a, dtype=None):

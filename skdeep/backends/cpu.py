@@ -81,6 +81,8 @@ class CPUBackend(Backend):
     def copy_into(self, out, a):
         out[...] = a
 
+    reorders_whole_epoch = False  # a second copy of X would double a fit's memory
+
     def take_rows(self, a, order):
         return a[order]
 

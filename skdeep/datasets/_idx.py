@@ -38,27 +38,42 @@ def load_idx(path):
     path = os.fspath(path)
     opener = gzip.open if path.endswith(".gz") else open
     with opener(path, "rb") as file:
-        content = file.read()
-    return _parse_idx(content, path)
+        dtype, shape = _read_header(file, path)
+        # Read straight into the array: no second copy of a large file in memory.
+        array = np.empty(shape, dtype)
+        filled = _read_into(file, memoryview(array.reshape(-1)).cast("B"))
+        trailing = len(file.read(1))
+    expected = array.nbytes
+    if filled != expected or trailing:
+        size = 4 + 4 * len(shape) + filled + trailing
+        raise ValueError(
+            f"{path!r} holds {size}{'+' if trailing else ''} bytes, but its header announces "
+            f"shape {shape} of {dtype.name}: {4 + 4 * len(shape) + expected} bytes."
+        )
+    return array if dtype.isnative else array.astype(dtype.newbyteorder("="))
 
 
-def _parse_idx(content, path):
-    if len(content) < 4 or content[0] != 0 or content[1] != 0 or content[2] not in _IDX_DTYPES:
+def _read_header(file, path):
+    magic = file.read(4)
+    if len(magic) < 4 or magic[0] != 0 or magic[1] != 0 or magic[2] not in _IDX_DTYPES:
         raise ValueError(
             f"{path!r} is not an idx file: it must start with two zero bytes, a type code "
             f"(one of {sorted(hex(code) for code in _IDX_DTYPES)}) and the number of dimensions."
         )
-    dtype = _IDX_DTYPES[content[2]]
-    ndim = content[3]
-    header_size = 4 + 4 * ndim
-    if len(content) < header_size:
+    ndim = magic[3]
+    sizes = file.read(4 * ndim)
+    if len(sizes) < 4 * ndim:
         raise ValueError(f"{path!r} ends inside its header ({ndim} dimensions announced).")
-    shape = tuple(int(size) for size in np.frombuffer(content, ">u4", count=ndim, offset=4))
-    expected = header_size + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    if len(content) != expected:
-        raise ValueError(
-            f"{path!r} holds {len(content)} bytes, but its header announces shape {shape} of "
-            f"{dtype.name}: {expected} bytes."
-        )
-    array = np.frombuffer(content, dtype, offset=header_size).reshape(shape)
-    return array.astype(dtype.newbyteorder("="))
+    shape = tuple(int(size) for size in np.frombuffer(sizes, ">u4"))
+    return _IDX_DTYPES[magic[2]], shape
+
+
+def _read_into(file, buffer):
+    """Fill ``buffer`` from ``file``; returns the number of bytes read (less at EOF)."""
+    filled = 0
+    while filled < len(buffer):
+        count = file.readinto(buffer[filled:])
+        if not count:
+            break
+        filled += count
+    return filled

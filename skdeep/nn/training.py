@@ -97,11 +97,15 @@ class Trainer:
         number of samples done after each step. Raises :class:`NonFiniteLoss`."""
         backend = self.network.backend
         X, Y, weights, keys = data
+        batch_rows = None  # the rows of each batch, when batches are taken as they run
         if order is not None:
-            rows = backend.asarray(order)  # on a GPU: uploaded once per epoch
-            X, Y = backend.take_rows(X, rows), backend.take_rows(Y, rows)
             weights = None if weights is None else weights[order]
-            keys = None if keys is None else backend.take_rows(keys, rows)
+            if backend.reorders_whole_epoch:
+                rows = backend.asarray(order)  # on a GPU: uploaded once per epoch
+                X, Y = backend.take_rows(X, rows), backend.take_rows(Y, rows)
+                keys = None if keys is None else backend.take_rows(keys, rows)
+            else:
+                batch_rows = order
         n = len(X)
         fractions, batch_weights = epoch_fractions(weights, n, batch_size, X.dtype)
         fractions = None if fractions is None else backend.asarray(fractions)  # once per epoch
@@ -111,13 +115,13 @@ class Trainer:
             if batch_weight == 0:
                 continue
             batch = slice(start, start + batch_size)
+            x, y, batch_keys = _batch(backend, (X, Y, keys), batch, batch_rows)
             ctx = ForwardContext(
                 training=True, sample_fraction=None if fractions is None else fractions[batch],
-                row_keys=None if keys is None else keys[batch], seed=self.seed, epoch=epoch,
-                step=step,
+                row_keys=batch_keys, seed=self.seed, epoch=epoch, step=step,
             )
             with self.workspace.step():
-                value = self.step(X[batch], Y[batch], ctx, lr)
+                value = self.step(x, y, ctx, lr)
                 # On a GPU the value stays there (None here) and is read once per epoch.
                 value = total.add(batch_weight, *value)
                 if value is not None and not np.isfinite(value):
@@ -161,3 +165,12 @@ def epoch_fractions(weights, n, batch_size, dtype):
         if total > 0:
             fractions[start:start + batch_size] = w / total
     return fractions, totals
+
+
+def _batch(backend, arrays, batch, batch_rows):
+    """The ``batch`` slice of each array (None stays None), or their rows
+    ``batch_rows[batch]`` when the epoch's order is applied batch by batch."""
+    if batch_rows is None:
+        return [None if a is None else a[batch] for a in arrays]
+    rows = batch_rows[batch]
+    return [None if a is None else backend.take_rows(a, rows) for a in arrays]
