@@ -175,7 +175,8 @@ def fastest_rounds(systems, rounds):
 def report(best, rounds):
     lines = [f"60,000 training / 10,000 test images, float32; each system in its own process, "
              f"{rounds} interleaved rounds, the fastest round of each; peak memory is the "
-             f"process's peak RSS (data included: 188 MB as float32). Machine: "
+             f"process's peak RSS (every process reads the data with `skdeep.datasets`, so each "
+             f"counts the same imports and the same 188 MB of float32 data). Machine: "
              f"{platform.machine()}, measured with "
              f"`python benchmarks/bench_fashion.py --rounds {rounds}`."]
     for title, epochs, ours, anchor in WORKLOADS.values():
