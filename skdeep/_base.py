@@ -26,6 +26,7 @@ from .nn.initializers import resolve_initializer
 from .nn.layers import Dense
 from .nn.optimizers import make_optimizer, resolve_learning_rate
 from .nn.schedules import SCHEDULES
+from .nn.summary import layer_rows, summary_table
 from .nn.training import NonFiniteLoss, Regularization, Trainer, clean_subset, training_data
 
 __all__ = ["BaseNetwork", "DivergenceError"]
@@ -337,6 +338,33 @@ class BaseNetwork(BaseEstimator):
                 if on_cpu:
                     network.to_backend(CPU)
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+    # -- inspection -------------------------------------------------------------------------
+    def summary(self):
+        """The fitted network as a table: one row per layer, then the total.
+
+        Each row gives the layer's kind, the shape of its output for one sample (images
+        as (channels, height, width)) and its number of trained parameters, as Keras's
+        ``model.summary()`` prints them.
+
+        Returns
+        -------
+        table : str
+            Print it to read it.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_digits
+        >>> from skdeep import MLPClassifier
+        >>> X, y = load_digits(return_X_y=True)
+        >>> clf = MLPClassifier((32,), max_iter=5, random_state=0).fit(X / 16, y)
+        >>> print(clf.summary())  # doctest: +SKIP
+        """
+        check_is_fitted(self)
+        sample = np.zeros((1, self.n_features_in_), dtype=self._network.dtype)
+        rows = layer_rows(self._network, self._network_input(sample))
+        return summary_table(rows, f"{type(self).__name__} ({self._network.dtype} weights)")
 
 
 def _take(array, index):

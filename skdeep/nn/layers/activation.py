@@ -9,6 +9,10 @@ class Activation(Layer):
     def __init__(self, name):
         self.name = name
 
+    @property
+    def label(self):
+        return f"Activation {self.name}"
+
     def forward(self, x, ctx):
         out = self.backend.activation(self.name, x)
         if ctx.training:

@@ -57,6 +57,11 @@ class Layer:
     buffers = ()
     """Names of non-trained state (e.g. running statistics) saved with the weights."""
 
+    @property
+    def label(self):
+        """The layer as a summary table names it (its kind, and settings worth seeing)."""
+        return type(self).__name__
+
     def param_specs(self):
         """The trainable arrays of this layer, as a list of :class:`ParamSpec`."""
         return []

@@ -42,6 +42,11 @@ class Conv2D(Layer):
     def out_shape(self):
         return self.geometry.out_h, self.geometry.out_w, self.filters
 
+    @property
+    def label(self):
+        text = f"Conv2D {self.kernel[0]}x{self.kernel[1]}"
+        return text if self.stride == (1, 1) else f"{text} stride {self.stride[0]}"
+
     def param_specs(self):
         fan = self.kernel[0] * self.kernel[1]
         rows = fan * self.in_shape[2]

@@ -19,6 +19,10 @@ class Dropout(Layer):
         self.rate = rate
         self.layer_id = layer_id
 
+    @property
+    def label(self):
+        return f"{type(self).__name__} {self.rate:g}"
+
     def forward(self, x, ctx):
         if not ctx.training:
             return x

@@ -26,6 +26,11 @@ class Pool2D(Layer):
     def out_shape(self):
         return self.out_hw + (self.in_shape[2],)
 
+    @property
+    def label(self):
+        text = f"{type(self).__name__} {self.pool[0]}x{self.pool[1]}"
+        return text if self.stride == self.pool else f"{text} stride {self.stride[0]}"
+
 
 class MaxPool2D(Pool2D):
     """The maximum of each window; the gradient goes to the maximum's position."""
