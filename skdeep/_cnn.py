@@ -11,7 +11,8 @@ from ._classifier import NetworkClassifier
 from ._docstrings import ATTRIBUTES_DOC
 from ._hyperparameters import constraints, parameters_doc, records_for
 from ._regressor import NetworkRegressor
-from .nn.architectures import conv_stack, dense_stack
+from .nn.architectures import conv_stack, dense_stack, spec_stack
+from .nn.presets import preset_specs
 
 
 class _CNNLayers:
@@ -24,6 +25,10 @@ class _CNNLayers:
         self._block_settings()
         if self.input_shape is not None:
             _input_shape_tuple(self.input_shape)
+
+    def _specs(self, in_shape):
+        """The layer specs of ``architecture`` for channels-last input ``in_shape``."""
+        return _specs_of(self.architecture, in_shape, self.width, self.depth)
 
     def _block_settings(self):
         filters = positive_ints(self.filters, "filters")
@@ -83,12 +88,17 @@ class _CNNLayers:
         channels, height, width = shape if len(shape) == 3 else (shape[0], 1, shape[1])
         filters, kernels, strides = self._block_settings()
         try:
-            layers, n_flat = conv_stack(
-                (height, width, channels), filters, kernels, strides, padding=self.padding,
-                pooling=self.pooling, pool_size=self.pool_size, activation=self.activation,
-                batch_norm=self.batch_norm, spatial_dropout=self.spatial_dropout,
-                residual=self.residual, augment=self.augment,
-            )
+            if self.architecture is None:
+                layers, n_flat = conv_stack(
+                    (height, width, channels), filters, kernels, strides,
+                    padding=self.padding, pooling=self.pooling, pool_size=self.pool_size,
+                    activation=self.activation, batch_norm=self.batch_norm,
+                    spatial_dropout=self.spatial_dropout, residual=self.residual,
+                    augment=self.augment,
+                )
+            else:
+                layers, n_flat = spec_stack((height, width, channels), self._specs(
+                    (height, width, channels)), augment=self.augment)
         except ValueError as error:
             raise ValueError(f"{error} The input has input_shape {shape} "
                              f"(n_features={int(np.prod(shape))}).") from None
@@ -97,6 +107,12 @@ class _CNNLayers:
             batch_norm=self.batch_norm, dropout=self.dropout, dropconnect=self.dropconnect,
             first_layer_id=len(filters),
         )
+
+
+def _specs_of(architecture, in_shape, width, depth):
+    if isinstance(architecture, str):
+        return preset_specs(architecture, in_shape, width=width, depth=depth)
+    return architecture
 
 
 def _input_shape_tuple(input_shape):
@@ -175,7 +191,8 @@ class CNNClassifier(_CNNLayers, NetworkClassifier):
     def __init__(
         self, hidden_layer_sizes=(100,), activation="relu", *, input_shape=None,
         filters=(32, 64), kernel_size=3, strides=1, padding="same", pooling="max", pool_size=2,
-        spatial_dropout=0.0, residual=False, augment=None, initializer="auto",
+        spatial_dropout=0.0, residual=False, augment=None, architecture=None, depth=None,
+        width=None, initializer="auto",
         optimizer="adam", learning_rate="auto", lr_schedule="constant", momentum=0.9,
         beta_1=0.9, beta_2=0.999, rho=0.9, epsilon=1e-8, batch_size="auto", max_iter=200,
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False, loss="auto",
@@ -195,6 +212,9 @@ class CNNClassifier(_CNNLayers, NetworkClassifier):
         self.spatial_dropout = spatial_dropout
         self.residual = residual
         self.augment = augment
+        self.architecture = architecture
+        self.depth = depth
+        self.width = width
         self.initializer = initializer
         self.optimizer = optimizer
         self.learning_rate = learning_rate
@@ -241,7 +261,8 @@ class CNNRegressor(_CNNLayers, NetworkRegressor):
     def __init__(
         self, hidden_layer_sizes=(100,), activation="relu", *, input_shape=None,
         filters=(32, 64), kernel_size=3, strides=1, padding="same", pooling="max", pool_size=2,
-        spatial_dropout=0.0, residual=False, augment=None, initializer="auto",
+        spatial_dropout=0.0, residual=False, augment=None, architecture=None, depth=None,
+        width=None, initializer="auto",
         optimizer="adam", learning_rate="auto", lr_schedule="constant", momentum=0.9,
         beta_1=0.9, beta_2=0.999, rho=0.9, epsilon=1e-8, batch_size="auto", max_iter=200,
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False,
@@ -261,6 +282,9 @@ class CNNRegressor(_CNNLayers, NetworkRegressor):
         self.spatial_dropout = spatial_dropout
         self.residual = residual
         self.augment = augment
+        self.architecture = architecture
+        self.depth = depth
+        self.width = width
         self.initializer = initializer
         self.optimizer = optimizer
         self.learning_rate = learning_rate

@@ -15,6 +15,12 @@ CONFIGURATIONS = [
     {"padding": "valid", "kernel_size": (2, 1), "pooling": None, "activation": "tanh",
      "optimizer": "nesterov", "learning_rate": 0.01, "l2": 1e-3, "filters": (6, 6),
      "hidden_layer_sizes": ()},
+    # A layer-spec architecture: a residual block and global average pooling on 1-D rows.
+    {"architecture": [("conv", 8, 3), "bn", "relu",
+                      ("residual", [("conv", 8, 3), "bn", "relu", ("conv", 8, 3), "bn"]),
+                      "relu", "gap"], "hidden_layer_sizes": (16,)},
+    # (The presets need images of at least 8x8 pixels, which these data are not; they are
+    # tested on images in test_architectures.py.)
 ]
 
 

@@ -18,6 +18,7 @@ from .layers import (
     SpatialDropout,
     StochasticPool2D,
 )
+from .specs import build_layers
 
 MAXOUT_PIECES = 2
 
@@ -170,3 +171,19 @@ def _make_pool(pooling, shape, pool_hw, block):
     except ValueError as error:
         raise ValueError(f"Pooling after conv block {block + 1} (pool_size={pool_hw}, map "
                          f"{shape[0]}x{shape[1]}): {error}") from None
+
+
+def spec_stack(in_shape, specs, *, augment=None):
+    """Layers for a list of layer specs (:mod:`skdeep.nn.specs`), then a flatten: the
+    feature extractor of a CNN whose ``architecture`` is a preset or a spec list.
+
+    Returns
+    -------
+    layers : list of Layer
+    n_out : int
+        Width of the flattened output.
+    """
+    layers, shape = build_layers(specs, in_shape)
+    if augment:
+        layers.insert(0, Augment(augment, AUGMENT_LAYER_ID))
+    return layers + [Flatten()], int(np.prod(shape))

@@ -1,0 +1,112 @@
+"""The CNN families as layer specs (see :mod:`skdeep.nn.specs`), sized for small images.
+
+Each preset is a function of the input (H, W, C), ``width`` and ``depth`` (None: the
+preset's default) that returns the specs of its feature extractor; the estimator's dense
+head (``hidden_layer_sizes``) and output layer follow it.
+"""
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+
+class Preset(NamedTuple):
+    name: str
+    build: Callable
+    width: int
+    """Default ``width``: base channels (the first stage's)."""
+    depth: int
+    """Default ``depth``."""
+    min_size: int
+    """Smallest height and width of the input it takes."""
+    summary: str
+
+
+def _lenet5(hw, width, depth):
+    # LeNet-5 on 32x32; a 28x28 input is padded by 2 in the first convolution.
+    first_padding = 2 if min(hw) < 32 else "valid"
+    return [("conv", width, 5, 1, first_padding), "tanh", ("avgpool", 2),
+            ("conv", width * 16 // 6, 5, 1, "valid"), "tanh", ("avgpool", 2)]
+
+
+def _alexnet(hw, width, depth):
+    # Five convolutions with ReLU, overlapping 3x3 max pooling with stride 2.
+    return [("conv", width, 5), "relu", ("maxpool", 3, 2),
+            ("conv", 2 * width, 5), "relu", ("maxpool", 3, 2),
+            ("conv", 3 * width, 3), "relu",
+            ("conv", 3 * width, 3), "relu",
+            ("conv", 2 * width, 3), "relu", ("maxpool", 3, 2)]
+
+
+VGG_STAGES = {11: (1, 1, 2, 2, 2), 13: (2, 2, 2, 2, 2), 16: (2, 2, 3, 3, 3),
+              19: (2, 2, 4, 4, 4)}
+
+
+def _vgg(hw, width, depth):
+    if depth not in VGG_STAGES:
+        raise ValueError(f"depth={depth!r} is not a VGG depth: 'vgg' builds "
+                         f"{', '.join(map(str, VGG_STAGES))}.")
+    specs, size = [], min(hw)
+    for stage, convs in enumerate(VGG_STAGES[depth]):
+        channels = width * min(2 ** stage, 8)
+        specs += [spec for _ in range(convs) for spec in (("conv", channels, 3), "bn", "relu")]
+        if size >= 2:  # on 28x28 the fifth stage's map is 1x1 already: no pooling there
+            specs.append(("maxpool", 2))
+            size //= 2
+    return specs
+
+
+def _resnet(hw, width, depth):
+    if depth < 8 or (depth - 2) % 6:
+        raise ValueError(f"depth={depth!r} is not a ResNet depth: 'resnet' builds 6n + 2 "
+                         "layers (8, 14, 20, 32, 44, 56, ...).")
+    blocks = (depth - 2) // 6
+    specs = [("conv", width, 3), "bn", "relu"]
+    for stage in range(3):
+        for block in range(blocks):
+            stride = 2 if stage > 0 and block == 0 else 1
+            channels = width * 2 ** stage
+            specs += [("residual", [("conv", channels, 3, stride), "bn", "relu",
+                                    ("conv", channels, 3), "bn"]), "relu"]
+    return specs + ["gap"]
+
+
+PRESETS = {
+    "lenet5": Preset("lenet5", _lenet5, 6, 5, 12,
+                     "LeNet-5 (LeCun et al., 1998): two 5x5 convolutions, each followed by "
+                     "2x2 average pooling, tanh."),
+    "alexnet": Preset("alexnet", _alexnet, 32, 8, 15,
+                      "AlexNet (Krizhevsky et al., 2012), small: five convolutions with ReLU "
+                      "and overlapping max pooling (3x3, stride 2)."),
+    "vgg": Preset("vgg", _vgg, 16, 11, 8,
+                  "VGG (Simonyan & Zisserman, 2014): stages of 3x3 convolutions with batch "
+                  "norm and ReLU, 2x2 max pooling after each stage."),
+    "resnet": Preset("resnet", _resnet, 16, 20, 8,
+                     "ResNet for small images (He et al., 2016): a 3x3 convolution, three "
+                     "stages of basic residual blocks (the second and third halve the map), "
+                     "global average pooling."),
+}
+
+
+def preset_specs(name, in_shape, width=None, depth=None):
+    """The specs of preset ``name`` for channels-last input ``in_shape`` (H, W, C).
+
+    Raises
+    ------
+    ValueError
+        When the input is smaller than the preset takes (naming the preset and the
+        smallest size), or ``depth`` is one the preset cannot build.
+    """
+    preset = PRESETS[name]
+    height, width_px = in_shape[:2]
+    if min(height, width_px) < preset.min_size:
+        raise ValueError(
+            f"architecture={name!r} takes images of at least {preset.min_size}x"
+            f"{preset.min_size} pixels; the input is {height}x{width_px}."
+        )
+    if depth is not None and name not in VARIABLE_DEPTH and depth != preset.depth:
+        raise ValueError(f"depth={depth!r}: architecture={name!r} has one depth "
+                         f"({preset.depth}); depth chooses among {sorted(VARIABLE_DEPTH)}'s.")
+    return preset.build((height, width_px), width or preset.width, depth or preset.depth)
+
+
+VARIABLE_DEPTH = {"vgg", "resnet"}

@@ -1,0 +1,193 @@
+"""Layer specs: a CNN's feature extractor written as plain data.
+
+``architecture`` may be a list of specs, each a string or a tuple whose first item names
+its kind; the estimators turn the list into layers here. Plain data (str, int, float,
+tuple, list) is what ``get_params``, ``clone``, ``GridSearchCV`` and pickling need.
+
+=================================================  ==========================================
+spec                                               layer
+=================================================  ==========================================
+``("conv", filters, kernel_size)``,                convolution; ``stride`` 1 and ``padding``
+``("conv", filters, kernel_size, stride)``,        ``"same"`` unless given (``"same"``,
+``("conv", filters, kernel_size, stride, padding)``  ``"valid"`` or an int)
+``"bn"``                                           batch normalization of each channel
+``"relu"``, ``"tanh"``, ... (an activation name)   element-wise activation
+``("maxpool", size)``, ``("maxpool", size,         max pooling (also ``"avgpool"``,
+stride)``                                          ``"stochasticpool"``); stride = size if
+                                                   not given
+``"gap"``                                          global average pooling: one value per
+                                                   channel
+``("dropout", rate)``                              dropout of single values
+``("spatial_dropout", rate)``                      dropout of whole channels
+``("residual", [spec, ...])``                      ``x + F(x)``: the inner specs are ``F``;
+                                                   the shortcut is the identity, or a 1x1
+                                                   convolution where ``F`` changes the
+                                                   channels or (by a stride of its first
+                                                   convolution) the size
+=================================================  ==========================================
+
+After the specs the maps are flattened and the dense head of ``hidden_layer_sizes``
+follows.
+"""
+
+import numpy as np
+
+from .activations import ACTIVATIONS
+from .layers import (
+    Activation,
+    AvgPool2D,
+    BatchNorm,
+    Conv2D,
+    Dropout,
+    MaxPool2D,
+    ResidualAdd,
+    ResidualFork,
+    SpatialDropout,
+    StochasticPool2D,
+)
+
+SPEC_LAYER_IDS = 2_000_000
+"""First mask-stream id of spec layers (apart from the dense head's and augmentation's)."""
+
+_FORMS = {
+    "conv": "('conv', filters, kernel_size[, stride[, padding]]) with positive ints",
+    "maxpool": "('maxpool', size[, stride]) with positive ints",
+    "avgpool": "('avgpool', size[, stride]) with positive ints",
+    "stochasticpool": "('stochasticpool', size[, stride]) with positive ints",
+    "dropout": "('dropout', rate) with 0 <= rate < 1",
+    "spatial_dropout": "('spatial_dropout', rate) with 0 <= rate < 1",
+    "residual": "('residual', [spec, ...]) with at least one spec",
+}
+_POOLS = {"maxpool": MaxPool2D, "avgpool": AvgPool2D, "stochasticpool": StochasticPool2D}
+_NAMED = {"bn", "gap"} | {name for name in ACTIVATIONS if name != "maxout"}
+
+
+class SpecError(ValueError):
+    """A spec that is not one of the forms above, or that does not fit its input."""
+
+
+def build_layers(specs, in_shape, *, where="architecture"):
+    """Layers for ``specs`` on channels-last maps of ``in_shape`` (H, W, C).
+
+    Returns
+    -------
+    layers : list of Layer
+    shape : (H, W, C)
+        The shape of the last layer's output.
+
+    Raises
+    ------
+    SpecError
+        Naming the spec's position (``architecture[2]``, ``architecture[3][1]`` inside a
+        residual block), what it is and what was expected.
+    """
+    if not isinstance(specs, (list, tuple)):
+        raise SpecError(f"{where} must be a list of layer specs; got {specs!r}.")
+    layers, shape = [], tuple(in_shape)
+    for index, spec in enumerate(specs):
+        position = f"{where}[{index}]"
+        try:
+            new, shape = _build_one(spec, shape, position, len(layers))
+        except SpecError:
+            raise
+        except ValueError as error:  # a layer that does not fit its input
+            raise SpecError(f"{position} = {spec!r} does not fit its input "
+                            f"{_shape_text(shape)}: {error}") from None
+        layers += new
+    return layers, shape
+
+
+def _build_one(spec, shape, position, n_before):
+    layer_id = SPEC_LAYER_IDS + n_before
+    if isinstance(spec, str):
+        if spec not in _NAMED:
+            raise SpecError(
+                f"{position} = {spec!r} is not a layer spec: a string names 'bn', 'gap' or "
+                f"an activation ({', '.join(sorted(_NAMED - {'bn', 'gap'}))}); other kinds "
+                f"are tuples: {', '.join(repr(kind) for kind in _FORMS)}."
+            )
+        if spec == "bn":
+            return [BatchNorm(shape[2])], shape
+        if spec == "gap":
+            return [AvgPool2D(shape, shape[:2])], (1, 1, shape[2])
+        return [Activation(spec)], shape
+    kind = spec[0] if isinstance(spec, (tuple, list)) and spec else None
+    if kind not in _FORMS:
+        raise SpecError(f"{position} = {spec!r} is not a layer spec: expected a string or a "
+                        f"tuple starting with one of {', '.join(map(repr, _FORMS))}.")
+    args = tuple(spec[1:])
+    if kind == "conv":
+        return _conv(args, shape, position, spec)
+    if kind in _POOLS:
+        size, stride = _ints(args, 1, 2, position, spec)
+        pool_hw, stride_hw = (size, size), (stride or size, stride or size)
+        if kind == "stochasticpool":
+            pool = StochasticPool2D(shape, pool_hw, stride_hw, layer_id=layer_id)
+        else:
+            pool = _POOLS[kind](shape, pool_hw, stride_hw)
+        return [pool], pool.out_shape
+    if kind in ("dropout", "spatial_dropout"):
+        if len(args) != 1 or not _is_rate(args[0]):
+            raise SpecError(f"{position} = {spec!r}: expected {_FORMS[kind]}.")
+        layer = Dropout if kind == "dropout" else SpatialDropout
+        return [layer(float(args[0]), layer_id)], shape
+    return _residual(args, shape, position, spec, n_before)
+
+
+def _conv(args, shape, position, spec):
+    padding = "same"
+    if len(args) == 4:
+        args, padding = args[:3], args[3]
+        if not (padding in ("same", "valid") or _is_int(padding, minimum=0)):
+            raise SpecError(f"{position} = {spec!r}: padding must be 'same', 'valid' or an "
+                            f"int >= 0; expected {_FORMS['conv']}.")
+    filters, kernel, stride = _ints(args, 2, 3, position, spec)
+    stride = stride or 1
+    pad = padding if isinstance(padding, str) else (int(padding), int(padding))
+    conv = Conv2D(shape, filters, (kernel, kernel), (stride, stride), pad)
+    return [conv], conv.out_shape
+
+
+def _residual(args, shape, position, spec, n_before):
+    if len(args) != 1 or not isinstance(args[0], (list, tuple)) or not args[0]:
+        raise SpecError(f"{position} = {spec!r}: expected {_FORMS['residual']}.")
+    fork = ResidualFork()
+    inner, out_shape = build_layers(args[0], shape, where=position)
+    for layer in inner:
+        if hasattr(layer, "layer_id"):
+            layer.layer_id += n_before + 1  # mask streams apart from the outer layers'
+    first = inner[0] if isinstance(inner[0], Conv2D) else None
+    stride = first.stride if first is not None else (1, 1)
+    expected_hw = tuple(-(-size // step) for size, step in zip(shape[:2], stride))
+    if out_shape[:2] != expected_hw:
+        raise SpecError(
+            f"{position}: a residual block may change the map's size only by the stride of "
+            f"its first convolution, with 'same' padding after it; its input is "
+            f"{_shape_text(shape)} and its output {_shape_text(out_shape)}."
+        )
+    (kh, kw), geometry = (first.kernel, first.geometry) if first else ((1, 1), (0, 0, 0, 0))
+    offset = ((kh - 1) // 2 - geometry[2], (kw - 1) // 2 - geometry[3])
+    add = ResidualAdd(fork, shape, out_shape, stride, offset)
+    return [fork, *inner, add], out_shape
+
+
+def _ints(args, least, most, position, spec):
+    """``args`` as positive ints, padded with None up to ``most``."""
+    kind = spec[0]
+    if not least <= len(args) <= most or not all(_is_int(a, minimum=1) for a in args):
+        raise SpecError(f"{position} = {spec!r}: expected {_FORMS[kind]}.")
+    return tuple(int(a) for a in args) + (None,) * (most - len(args))
+
+
+def _is_int(value, minimum):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool) and \
+        value >= minimum
+
+
+def _is_rate(value):
+    return isinstance(value, (int, float, np.floating, np.integer)) and \
+        not isinstance(value, bool) and 0 <= value < 1
+
+
+def _shape_text(shape):
+    return f"{shape[2]} x {shape[0]} x {shape[1]} (C x H x W)"
