@@ -160,8 +160,9 @@ def _warn_if_channels_last(shape):
 _CLASS_DOC = """Convolutional neural network {kind}.
 
     Conv blocks (``Conv2D -> [BatchNorm] -> activation -> [+ shortcut] -> [pooling] ->
-    [SpatialDropout]``, one per entry of ``filters``), then the dense head of
-    ``hidden_layer_sizes`` and a linear output layer{output}.
+    [SpatialDropout]``, one per entry of ``filters``), or the preset or layer specs of
+    ``architecture``, then the dense head of ``hidden_layer_sizes`` and a linear output
+    layer{output}.
 
     X may be images ``(n_samples, C, H, W)`` (channels first), one-channel images
     ``(n_samples, H, W)``, or rows ``(n_samples, n_features)`` reshaped to ``input_shape``
