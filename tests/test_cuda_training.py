@@ -89,6 +89,11 @@ CNN_CASES = [
                          strides=(1, 2))),
     (CNNRegressor, dict(filters=(2,), pooling="avg", padding="valid", dropconnect=0.3,
                         optimizer="adam", activation="relu")),
+    # layer specs: overlapping pooling, a strided residual block with a projection, GAP
+    (CNNClassifier, dict(architecture=[
+        ("conv", 2, 3), "bn", "relu", ("maxpool", 3, 1),
+        ("residual", [("conv", 3, 3, 2), "bn", "relu", ("conv", 3, 3), "bn"]), "relu",
+        ("avgpool", 2, 1), ("dropout", 0.2), "gap"])),
 ]
 
 
