@@ -8,6 +8,9 @@ ReLU, cross-entropy, shuffled every epoch:
     dense 120 - dense 84 - 10; 5 epochs.
 (b) conv 32 (3x3, same) - BN - max pool 2 - conv 64 (3x3, same) - BN - max pool 2 -
     dense 128 - dropout 0.5 - 10; 2 epochs.
+(c) ResNet-20 (``architecture="resnet"``): conv 16 - BN - ReLU, three stages of three
+    basic blocks (16, 32, 64 channels; a 1x1 convolution projects where a stage changes
+    the shape), global average pooling - 10; 1 epoch. Run with ``--networks abc``.
 
 Both initialize weights He-normal (fan-in) and biases at zero.
 
@@ -54,6 +57,8 @@ NETWORKS = {
     "b": dict(title="(b) 32/64 channels, batch norm, dropout", epochs=2,
               params=dict(filters=(32, 64), kernel_size=3, padding="same", pooling="max",
                           pool_size=2, batch_norm=True, hidden_layer_sizes=(128,), dropout=0.5)),
+    "c": dict(title="(c) ResNet-20", epochs=1,
+              params=dict(architecture="resnet", depth=20, hidden_layer_sizes=())),
 }
 BATCH = 128
 
@@ -64,12 +69,38 @@ def skdeep_model(spec, seed, device="cpu"):
                          n_iter_no_change=spec["epochs"] + 1, device=device, **spec["params"])
 
 
+def torch_resnet20():
+    """ResNet-20 as skdeep's preset builds it (1x1 projections with bias, no BN on them)."""
+    from torch import nn
+
+    class Block(nn.Module):
+        def __init__(self, c_in, c_out, stride):
+            super().__init__()
+            self.body = nn.Sequential(
+                nn.Conv2d(c_in, c_out, 3, stride, 1), nn.BatchNorm2d(c_out), nn.ReLU(),
+                nn.Conv2d(c_out, c_out, 3, 1, 1), nn.BatchNorm2d(c_out))
+            self.shortcut = (nn.Identity() if c_in == c_out and stride == 1
+                             else nn.Conv2d(c_in, c_out, 1, stride))
+
+        def forward(self, x):
+            return (self.body(x) + self.shortcut(x)).relu()
+
+    layers, channels = [nn.Conv2d(1, 16, 3, 1, 1), nn.BatchNorm2d(16), nn.ReLU()], 16
+    for stage, width in enumerate((16, 32, 64)):
+        for block in range(3):
+            layers.append(Block(channels, width, 2 if stage and not block else 1))
+            channels = width
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
+
+
 def torch_model(spec, seed):
     import torch
     from torch import nn
 
     torch.manual_seed(seed)
     p = spec["params"]
+    if p.get("architecture") == "resnet":
+        return _he_init(torch_resnet20())
     layers, channels, size = [], 1, 28
     for filters in p["filters"]:
         layers.append(nn.Conv2d(channels, filters, p["kernel_size"], padding="same"))
@@ -86,9 +117,15 @@ def torch_model(spec, seed):
         width = units
     layers.append(nn.Linear(width, 10))
     model = nn.Sequential(*layers)
-    # skdeep's initialization (He normal over fan-in, zero biases) instead of PyTorch's
-    # default, so that both fits start from the same distribution.
-    for layer in model:
+    return _he_init(model)
+
+
+def _he_init(model):
+    """skdeep's initialization (He normal over fan-in, zero biases) instead of PyTorch's
+    default, so that both fits start from the same distribution."""
+    from torch import nn
+
+    for layer in model.modules():
         if isinstance(layer, (nn.Conv2d, nn.Linear)):
             nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")
             nn.init.zeros_(layer.bias)
@@ -226,7 +263,8 @@ def _timed(f):
 
 
 def summarize(spec, rows, ratios, gflops=None, sgemm=None):
-    lines = [f"### {spec['title']}, {spec['epochs']} epochs", "",
+    epochs = f"{spec['epochs']} epoch{'s' if spec['epochs'] != 1 else ''}"
+    lines = [f"### {spec['title']}, {epochs}", "",
              "| model | fit time (s) | test accuracy |", "|---|---|---|"]
     for name, values in rows.items():
         if values:
@@ -276,7 +314,8 @@ def main():
         spec = NETWORKS[key]
         rows, ratios = run_network(spec, args.repeats, data, args.device, with_torch)
         if args.device == "cpu":
-            text = summarize(spec, rows, ratios, conv_gflops(spec), sgemm_gflops())
+            gflops = conv_gflops(spec) if "filters" in spec["params"] else None
+            text = summarize(spec, rows, ratios, gflops, sgemm_gflops())
         else:
             text = summarize(spec, rows, ratios)
         print(text)
