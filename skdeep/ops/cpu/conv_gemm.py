@@ -175,12 +175,10 @@ def _column_sums(grad_rows, partial_b, i):
 
 
 def _sum_chunks(partial_w, partial_b, dwmat, dbias):
-    """Sum the per-chunk gradients in chunk order: the same result for any thread count."""
-    dwmat[...] = partial_w[0]
-    dbias[...] = partial_b[0]
-    for i in range(1, len(partial_w)):
-        dwmat += partial_w[i]
-        dbias += partial_b[i]
+    """Sum the per-chunk gradients in chunk order (NumPy reduces over the first axis one
+    chunk after the other): the same result for any thread count."""
+    np.sum(partial_w, axis=0, out=dwmat)
+    np.sum(partial_b, axis=0, out=dbias)
 
 
 def conv2d_backward(dy, x, wmat, stride_h, stride_w, pad_top, pad_left, kernel_h, kernel_w,
