@@ -9,8 +9,9 @@ ReLU, cross-entropy, shuffled every epoch:
 (b) conv 32 (3x3, same) - BN - max pool 2 - conv 64 (3x3, same) - BN - max pool 2 -
     dense 128 - dropout 0.5 - 10; 2 epochs.
 (c) ResNet-20 (``architecture="resnet"``): conv 16 - BN - ReLU, three stages of three
-    basic blocks (16, 32, 64 channels; a 1x1 convolution projects where a stage changes
-    the shape), global average pooling - 10; 1 epoch. Run with ``--networks abc``.
+    basic blocks (16, 32, 64 channels; a strided 1x1 convolution with batch norm projects
+    where a stage halves the map), global average pooling - 10; 1 epoch. Run with
+    ``--networks abc``.
 
 Both initialize weights He-normal (fan-in) and biases at zero.
 
@@ -70,7 +71,7 @@ def skdeep_model(spec, seed, device="cpu"):
 
 
 def torch_resnet20():
-    """ResNet-20 as skdeep's preset builds it (1x1 projections with bias, no BN on them)."""
+    """ResNet-20 as skdeep's preset builds it (strided 1x1 projections with batch norm)."""
     from torch import nn
 
     class Block(nn.Module):
@@ -79,8 +80,9 @@ def torch_resnet20():
             self.body = nn.Sequential(
                 nn.Conv2d(c_in, c_out, 3, stride, 1), nn.BatchNorm2d(c_out), nn.ReLU(),
                 nn.Conv2d(c_out, c_out, 3, 1, 1), nn.BatchNorm2d(c_out))
-            self.shortcut = (nn.Identity() if c_in == c_out and stride == 1
-                             else nn.Conv2d(c_in, c_out, 1, stride))
+            self.shortcut = (nn.Identity() if c_in == c_out and stride == 1 else
+                             nn.Sequential(nn.Conv2d(c_in, c_out, 1, stride),
+                                           nn.BatchNorm2d(c_out)))
 
         def forward(self, x):
             return (self.body(x) + self.shortcut(x)).relu()

@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
 from skdeep import CNNClassifier, CNNRegressor
-from skdeep.nn.layers import AvgPool2D, Conv2D, ResidualAdd
+from skdeep.nn.layers import AvgPool2D, BranchMerge, Conv2D, ResidualAdd
 from skdeep.nn.presets import PRESETS
 
 RNG = np.random.default_rng(0)
@@ -38,12 +38,13 @@ def test_every_preset_fits_and_predicts_small_images(architecture, channels, siz
 
 def test_resnet20_has_the_published_parameter_count():
     # ResNet-20 on CIFAR-size input (16/32/64 channels) has 0.27M parameters (He et al.);
-    # here the two stage transitions project with a 1x1 convolution.
+    # the two stage transitions project with a strided 1x1 convolution and batch norm.
     model = CNNClassifier(architecture="resnet", depth=20, hidden_layer_sizes=(), max_iter=1,
                           random_state=0).fit(images(4, 3, 32), np.arange(4) % 2)
     assert 0.26e6 < model._network.theta.size < 0.29e6
     kinds = [type(layer) for layer in model._network.layers]
-    assert kinds.count(ResidualAdd) == 9 and isinstance(model._network.layers[-3], AvgPool2D)
+    assert kinds.count(ResidualAdd) == 7 and kinds.count(BranchMerge) == 2
+    assert isinstance(model._network.layers[-3], AvgPool2D)
 
 
 @pytest.mark.parametrize("depth, convs", [(11, 8), (13, 10), (16, 13), (19, 16)])
@@ -95,7 +96,12 @@ def test_a_spec_list_builds_every_kind():
     ([("dropout", 1.5)], r"architecture\[0\]", r"0 <= rate < 1"),
     ([("residual", [("conv", 8, 3), ("conv", 8, 3, 1, "valid")])], r"architecture\[0\]",
      "may change the map's size only"),
-    ([("residual", ["relu", ("maxpool", 0)])], r"architecture\[0\]\[1\]", "positive ints"),
+    ([("residual", ["relu", ("maxpool", 0)])], r"architecture\[0\]\[1\]\[1\]",
+     "positive ints"),
+    ([("residual", [("conv", 4, 3)], [("conv", 5, 1)])], r"architecture\[0\]",
+     "must give the same shape"),
+    ([("residual", [("conv", 4, 3)], [("conv", 4, 1), "nope"])], r"architecture\[0\]\[2\]\[1\]",
+     "is not a layer spec"),
     ([("conv", 8, 30, 1, "valid")], r"architecture\[0\]", "does not fit its input"),
     ("vgg16", None, "architecture"),
 ])

@@ -10,10 +10,12 @@ from skdeep.nn.layers import (
     AvgPool2D,
     BatchNorm,
     Conv2D,
+    Flatten,
     MaxPool2D,
     SpatialDropout,
     StochasticPool2D,
 )
+from skdeep.nn.specs import build_layers
 from skdeep.ops.cpu.masks import row_keys
 
 from ._finite_difference import numerical_gradient
@@ -101,6 +103,22 @@ def test_residual_blocks_gradient(filters, stride, padding):
         pool_size=2, activation="tanh", batch_norm=True, residual=True,
     )
     _check_network(layers + dense_stack(n_out, (), 2, activation="tanh"), _maps((2, 7, 7, 3)))
+
+
+@pytest.mark.parametrize("shortcut", [
+    [],                               # an identity branch
+    [("conv", 4, 1, 2, 0), "bn"],     # a strided 1x1 projection with batch norm
+])
+@pytest.mark.parametrize("first", [[], [("conv", 3, 3), "tanh"]])  # the fork first, or not
+def test_two_branch_residual_gradient(shortcut, first):
+    stride = 2 if shortcut else 1
+    channels = 4 if shortcut else 3
+    block = [("conv", channels, 3, stride, 1), "bn", "tanh", ("conv", channels, 3), "bn"]
+    if not first and not shortcut:
+        block[0] = ("conv", 3, 3)  # the identity needs the input's 3 channels back
+    layers, shape = build_layers(first + [("residual", block, shortcut), "tanh"], (7, 7, 3))
+    layers += [Flatten()] + dense_stack(int(np.prod(shape)), (), 2, activation="tanh")
+    _check_network(layers, _maps((2, 7, 7, 3)))
 
 
 @pytest.mark.parametrize("pooling", ["max", "avg", "stochastic"])

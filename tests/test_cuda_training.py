@@ -94,6 +94,11 @@ CNN_CASES = [
         ("conv", 2, 3), "bn", "relu", ("maxpool", 3, 1),
         ("residual", [("conv", 3, 3, 2), "bn", "relu", ("conv", 3, 3), "bn"]), "relu",
         ("avgpool", 2, 1), ("dropout", 0.2), "gap"])),
+    # a residual block with its shortcut written out: strided 1x1 projection + batch norm
+    (CNNRegressor, dict(architecture=[
+        ("conv", 2, 3), "relu",
+        ("residual", [("conv", 3, 3, 2, 1), "bn", "relu", ("conv", 3, 3), "bn"],
+         [("conv", 3, 1, 2, 0), "bn"]), "relu", "gap"])),
 ]
 
 

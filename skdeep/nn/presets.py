@@ -62,11 +62,16 @@ def _resnet(hw, width, depth):
     blocks = (depth - 2) // 6
     specs = [("conv", width, 3), "bn", "relu"]
     for stage in range(3):
+        channels = width * 2 ** stage
         for block in range(blocks):
-            stride = 2 if stage > 0 and block == 0 else 1
-            channels = width * 2 ** stage
-            specs += [("residual", [("conv", channels, 3, stride), "bn", "relu",
-                                    ("conv", channels, 3), "bn"]), "relu"]
+            if stage > 0 and block == 0:  # halve the map: a 1x1 projection with batch norm
+                # Padding 1 (not "same") so that the 3x3 windows centre on the pixels the
+                # strided 1x1 shortcut reads: 0, 2, 4, ...
+                body = [("conv", channels, 3, 2, 1), "bn", "relu", ("conv", channels, 3), "bn"]
+                specs += [("residual", body, [("conv", channels, 1, 2, 0), "bn"]), "relu"]
+            else:
+                body = [("conv", channels, 3), "bn", "relu", ("conv", channels, 3), "bn"]
+                specs += [("residual", body), "relu"]
     return specs + ["gap"]
 
 

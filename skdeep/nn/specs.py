@@ -24,6 +24,10 @@ stride)``                                          ``"stochasticpool"``); stride
                                                    convolution where ``F`` changes the
                                                    channels or (by a stride of its first
                                                    convolution) the size
+``("residual", [spec, ...], [spec, ...])``         ``F(x) + S(x)``: the second list is the
+                                                   shortcut ``S`` (e.g. a strided 1x1
+                                                   convolution and batch norm; ``[]`` is the
+                                                   identity); both must give the same shape
 =================================================  ==========================================
 
 After the specs the maps are flattened and the dense head of ``hidden_layer_sizes``
@@ -37,6 +41,9 @@ from .layers import (
     Activation,
     AvgPool2D,
     BatchNorm,
+    BranchFork,
+    BranchMerge,
+    BranchSwitch,
     Conv2D,
     Dropout,
     MaxPool2D,
@@ -56,7 +63,8 @@ _FORMS = {
     "stochasticpool": "('stochasticpool', size[, stride]) with positive ints",
     "dropout": "('dropout', rate) with 0 <= rate < 1",
     "spatial_dropout": "('spatial_dropout', rate) with 0 <= rate < 1",
-    "residual": "('residual', [spec, ...]) with at least one spec",
+    "residual": "('residual', [spec, ...][, [shortcut spec, ...]]) with at least one spec "
+                "in the first list",
 }
 _POOLS = {"maxpool": MaxPool2D, "avgpool": AvgPool2D, "stochasticpool": StochasticPool2D}
 _NAMED = {"bn", "gap"} | {name for name in ACTIVATIONS if name != "maxout"}
@@ -78,8 +86,9 @@ def build_layers(specs, in_shape, *, where="architecture"):
     Raises
     ------
     SpecError
-        Naming the spec's position (``architecture[2]``, ``architecture[3][1]`` inside a
-        residual block), what it is and what was expected.
+        Naming the spec's position as an index path (``architecture[2]``;
+        ``architecture[3][1][0]``: the first spec of the block of the residual spec at 3),
+        what it is and what was expected.
     """
     if not isinstance(specs, (list, tuple)):
         raise SpecError(f"{where} must be a list of layer specs; got {specs!r}.")
@@ -149,13 +158,13 @@ def _conv(args, shape, position, spec):
 
 
 def _residual(args, shape, position, spec, n_before):
-    if len(args) != 1 or not isinstance(args[0], (list, tuple)) or not args[0]:
+    lists = len(args) in (1, 2) and all(isinstance(a, (list, tuple)) for a in args)
+    if not lists or not args[0]:
         raise SpecError(f"{position} = {spec!r}: expected {_FORMS['residual']}.")
+    if len(args) == 2:
+        return _two_branches(args, shape, position, n_before)
     fork = ResidualFork()
-    inner, out_shape = build_layers(args[0], shape, where=position)
-    for layer in inner:
-        if hasattr(layer, "layer_id"):
-            layer.layer_id += n_before + 1  # mask streams apart from the outer layers'
+    inner, out_shape = _branch(args[0], shape, f"{position}[1]", n_before + 1)
     first = inner[0] if isinstance(inner[0], Conv2D) else None
     stride = first.stride if first is not None else (1, 1)
     expected_hw = tuple(-(-size // step) for size, step in zip(shape[:2], stride))
@@ -169,6 +178,30 @@ def _residual(args, shape, position, spec, n_before):
     offset = ((kh - 1) // 2 - geometry[2], (kw - 1) // 2 - geometry[3])
     add = ResidualAdd(fork, shape, out_shape, stride, offset)
     return [fork, *inner, add], out_shape
+
+
+def _branch(specs, shape, where, first_index):
+    """Layers of a branch whose first layer sits at ``first_index`` of the whole list."""
+    layers, out_shape = build_layers(specs, shape, where=where)
+    for layer in layers:
+        if hasattr(layer, "layer_id"):
+            layer.layer_id += first_index  # mask streams apart from the other layers'
+    return layers, out_shape
+
+
+def _two_branches(args, shape, position, n_before):
+    """``F(x) + S(x)``: fork, the layers of F, a switch, the layers of S, the merge."""
+    fork = BranchFork()
+    body, body_shape = _branch(args[0], shape, f"{position}[1]", n_before + 1)
+    shortcut, shortcut_shape = _branch(args[1], shape, f"{position}[2]",
+                                       n_before + 2 + len(body))
+    if body_shape != shortcut_shape:
+        raise SpecError(
+            f"{position}: the block and its shortcut must give the same shape; the block "
+            f"gives {_shape_text(body_shape)}, the shortcut {_shape_text(shortcut_shape)}."
+        )
+    layers = [fork, *body, BranchSwitch(fork), *shortcut, BranchMerge(fork)]
+    return layers, body_shape
 
 
 def _ints(args, least, most, position, spec):

@@ -4,6 +4,7 @@ from .activation import Activation
 from .augment import Augment
 from .base import Layer, ParamSpec
 from .batch_norm import BatchNorm
+from .branches import BranchFork, BranchMerge, BranchSwitch
 from .conv import Conv2D
 from .dense import Dense
 from .dropout import Dropout
@@ -14,7 +15,8 @@ from .residual import ResidualAdd, ResidualFork
 from .spatial_dropout import SpatialDropout
 
 __all__ = [
-    "Activation", "Augment", "AvgPool2D", "BatchNorm", "Conv2D", "Dense", "Dropout",
+    "Activation", "Augment", "AvgPool2D", "BatchNorm", "BranchFork", "BranchMerge",
+    "BranchSwitch", "Conv2D", "Dense", "Dropout",
     "Flatten", "Layer", "MaxPool2D", "Maxout", "ParamSpec", "Pool2D", "ResidualAdd",
     "ResidualFork", "SpatialDropout", "StochasticPool2D",
 ]
