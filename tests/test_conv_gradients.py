@@ -121,6 +121,19 @@ def test_two_branch_residual_gradient(shortcut, first):
     _check_network(layers, _maps((2, 7, 7, 3)))
 
 
+@pytest.mark.parametrize("specs", [
+    # a dense layer: the input passed on beside new maps (DenseNet)
+    [("conv", 2, 3), ("concat", [], ["bn", "tanh", ("conv", 3, 3)])],
+    # three branches, the fork first (nothing before it trains)
+    [("concat", [("conv", 2, 1)], ["tanh", ("conv", 3, 3), "bn"], [("avgpool", 1)]),
+     "tanh"],
+])
+def test_concatenated_branches_gradient(specs):
+    layers, shape = build_layers(specs, (5, 5, 2))
+    layers += [Flatten()] + dense_stack(int(np.prod(shape)), (), 2, activation="tanh")
+    _check_network(layers, _maps((2, 5, 5, 2)))
+
+
 @pytest.mark.parametrize("pooling", ["max", "avg", "stochastic"])
 def test_conv_stack_gradient(pooling):
     layers, n_out = conv_stack(

@@ -99,6 +99,10 @@ CNN_CASES = [
         ("conv", 2, 3), "relu",
         ("residual", [("conv", 3, 3, 2, 1), "bn", "relu", ("conv", 3, 3), "bn"],
          [("conv", 3, 1, 2, 0), "bn"]), "relu", "gap"])),
+    # concatenated branches (a dense layer and an inception-like module)
+    (CNNClassifier, dict(architecture=[
+        ("conv", 2, 3), ("concat", [], ["bn", "relu", ("conv", 2, 3)]),
+        ("concat", [("conv", 2, 1)], [("conv", 1, 1), "relu", ("conv", 2, 3)]), "relu"])),
 ]
 
 

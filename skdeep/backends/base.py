@@ -145,6 +145,14 @@ class Backend(ABC):
     def add(self, a, b): ...
 
     @abstractmethod
+    def concat_channels(self, parts):
+        """Channels-last maps of the same (N, H, W) joined along the channel axis."""
+
+    @abstractmethod
+    def split_channels(self, dy, sizes):
+        """``dy``'s channels cut into parts of ``sizes`` channels (the concat's gradient)."""
+
+    @abstractmethod
     def strided_window(self, source, offset, stride, out_hw): ...
 
     @abstractmethod

@@ -8,6 +8,7 @@ import numpy as np
 from ..ops.cpu import (
     activations,
     augment,
+    concat,
     conv,
     dense,
     losses,
@@ -160,6 +161,8 @@ class CPUBackend(Backend):
                                                   out_hw)
 
     add = staticmethod(shortcut.add)
+    concat_channels = staticmethod(concat.concat_channels)
+    split_channels = staticmethod(concat.split_channels)
     strided_window = staticmethod(shortcut.strided_window)
     strided_window_backward = staticmethod(shortcut.strided_window_backward)
 

@@ -15,6 +15,7 @@ from ..ops.cuda import (
     activations,
     arrays,
     augment,
+    concat,
     conv,
     dense,
     losses,
@@ -135,6 +136,8 @@ class CUDABackend(Backend):
     stochastic_pool2d_sample = staticmethod(pool.stochastic_pool2d_sample)
     stochastic_pool2d_expectation = staticmethod(pool.stochastic_pool2d_expectation)
     add = staticmethod(shortcut.add)
+    concat_channels = staticmethod(concat.concat_channels)
+    split_channels = staticmethod(concat.split_channels)
     strided_window = staticmethod(shortcut.strided_window)
     strided_window_backward = staticmethod(shortcut.strided_window_backward)
     shift_flip = staticmethod(augment.shift_flip)

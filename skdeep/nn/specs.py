@@ -28,6 +28,10 @@ stride)``                                          ``"stochasticpool"``); stride
                                                    shortcut ``S`` (e.g. a strided 1x1
                                                    convolution and batch norm; ``[]`` is the
                                                    identity); both must give the same shape
+``("concat", [spec, ...], [spec, ...], ...)``      parallel branches on the same input, their
+                                                   outputs side by side along the channels
+                                                   (``[]``: the input itself); all must give
+                                                   the same height and width
 =================================================  ==========================================
 
 After the specs the maps are flattened and the dense head of ``hidden_layer_sizes``
@@ -65,6 +69,7 @@ _FORMS = {
     "spatial_dropout": "('spatial_dropout', rate) with 0 <= rate < 1",
     "residual": "('residual', [spec, ...][, [shortcut spec, ...]]) with at least one spec "
                 "in the first list",
+    "concat": "('concat', [spec, ...], [spec, ...], ...) with at least two lists",
 }
 _POOLS = {"maxpool": MaxPool2D, "avgpool": AvgPool2D, "stochasticpool": StochasticPool2D}
 _NAMED = {"bn", "gap"} | {name for name in ACTIVATIONS if name != "maxout"}
@@ -140,6 +145,8 @@ def _build_one(spec, shape, position, n_before):
             raise SpecError(f"{position} = {spec!r}: expected {_FORMS[kind]}.")
         layer = Dropout if kind == "dropout" else SpatialDropout
         return [layer(float(args[0]), layer_id)], shape
+    if kind == "concat":
+        return _concat(args, shape, position, spec, n_before)
     return _residual(args, shape, position, spec, n_before)
 
 
@@ -187,6 +194,27 @@ def _branch(specs, shape, where, first_index):
         if hasattr(layer, "layer_id"):
             layer.layer_id += first_index  # mask streams apart from the other layers'
     return layers, out_shape
+
+
+def _concat(args, shape, position, spec, n_before):
+    """Parallel branches whose outputs are concatenated along the channels."""
+    if len(args) < 2 or not all(isinstance(a, (list, tuple)) for a in args):
+        raise SpecError(f"{position} = {spec!r}: expected {_FORMS['concat']}.")
+    fork = BranchFork()
+    layers, shapes = [fork], []
+    for index, branch in enumerate(args):
+        if index:
+            layers.append(BranchSwitch(fork))
+        new, out_shape = _branch(branch, shape, f"{position}[{index + 1}]",
+                                 n_before + len(layers))
+        layers += new
+        shapes.append(out_shape)
+    if len({s[:2] for s in shapes}) > 1:
+        sizes = ", ".join(f"{s[0]}x{s[1]}" for s in shapes)
+        raise SpecError(f"{position}: concatenated branches must keep the same height and "
+                        f"width; they give {sizes}.")
+    layers.append(BranchMerge(fork, mode="concat"))
+    return layers, shapes[0][:2] + (sum(s[2] for s in shapes),)
 
 
 def _two_branches(args, shape, position, n_before):

@@ -3,12 +3,14 @@ merge]``.
 
 Every branch reads the fork's input. :class:`BranchSwitch` ends one branch (keeping its
 output) and starts the next from the fork's input again; :class:`BranchMerge` ends the
-last branch and adds the branches' outputs. Backward runs the list in reverse: the merge
-hands each branch the gradient of its output, each switch collects the gradient that its
-branch sent back to the fork's input and hands the previous branch its output gradient,
-and the fork sums what all branches sent back.
+last branch and adds the branches' outputs or concatenates them along the channels.
+Backward runs the list in reverse: the merge hands each branch the gradient of its
+output, each switch collects the gradient that its branch sent back to the fork's input
+and hands the previous branch its output gradient, and the fork sums what all branches
+sent back.
 
-A branch may be empty (the identity): that is a residual block's shortcut. A projection
+A branch may be empty (the identity): that is a residual block's shortcut, or, with
+concatenation, a dense layer's input passed on beside its new maps. A projection
 shortcut is a branch of its own layers, e.g. a 1x1 convolution and batch norm.
 """
 
@@ -76,20 +78,31 @@ class BranchSwitch(Layer):
 
 
 class BranchMerge(Layer):
-    """Ends the last branch: ``y`` = the sum of every branch's output."""
+    """Ends the last branch: ``y`` = the sum of the branches' outputs (``"add"``) or the
+    outputs side by side along the channels, first branch first (``"concat"``)."""
 
-    label = "Add branches"
-
-    def __init__(self, fork):
+    def __init__(self, fork, mode="add"):
         self.fork = fork
+        self.mode = mode
+
+    @property
+    def label(self):
+        return "Add branches" if self.mode == "add" else "Concatenate branches"
 
     def forward(self, x, ctx):
-        total = x
-        for output in self.fork.outputs():
-            total = self.backend.add(output, total)
+        outputs = [*self.fork.outputs(), x]
+        if self.mode == "concat":
+            self._sizes = [output.shape[3] for output in outputs]  # maps: (N, H, W, C)
+            return self.backend.concat_channels(outputs)
+        total = outputs[0]
+        for output in outputs[1:]:
+            total = self.backend.add(total, output)
         return total
 
     def backward(self, dy):
-        n_branches = len(self.fork.outputs()) + 1
-        self.fork.hand_out_gradients([dy] * n_branches)
-        return dy
+        if self.mode == "concat":
+            grads = self.backend.split_channels(dy, self._sizes)
+        else:
+            grads = [dy] * (len(self.fork.outputs()) + 1)
+        self.fork.hand_out_gradients(grads)
+        return grads[-1]
