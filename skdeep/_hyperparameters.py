@@ -221,7 +221,8 @@ augment : None or {"shift", "flip", "shift_flip"}, default=None
     (zeros shifted in) and/or horizontal flips.
 """),
     Hyperparameter(('architecture',), [StrOptions(set(PRESETS)), list, tuple, None], """\
-architecture : None, {"lenet5", "alexnet", "vgg", "resnet"} or list, default=None
+architecture : None, {"lenet5", "alexnet", "vgg", "resnet", "densenet"} or list, \
+default=None
     The feature extractor before the dense head. ``None``: the conv blocks that
     ``filters`` to ``residual`` describe. A preset builds a family from the literature,
     sized for small images; ``filters``, ``kernel_size``, ``strides``, ``padding``,
@@ -229,19 +230,23 @@ architecture : None, {"lenet5", "alexnet", "vgg", "resnet"} or list, default=Non
     ``"lenet5"`` (two 5x5 convolutions with average pooling, tanh), ``"alexnet"`` (five
     convolutions with ReLU, overlapping max pooling), ``"vgg"`` (stages of 3x3
     convolutions with batch norm and ReLU), ``"resnet"`` (basic residual blocks, global
-    average pooling). A list of layer specs (plain data) builds any stack, e.g.
-    ``[("conv", 32, 3), "bn", "relu", ("maxpool", 2), "gap"]``; the user guide lists the
-    kinds. The dense head of ``hidden_layer_sizes`` follows in every case.
+    average pooling), ``"densenet"`` (DenseNet-BC: dense blocks, transitions). A list
+    of layer specs (plain data) builds any stack, e.g. ``[("conv", 32, 3), "bn", "relu",
+    ("maxpool", 2), "gap"]``; the user guide lists the kinds. The dense head of
+    ``hidden_layer_sizes`` follows in every case.
 """),
     Hyperparameter(('depth',), [Interval(Integral, 1, None, closed="left"), None], """\
 depth : int or None, default=None
     Depth of a preset: 11, 13, 16 or 19 for ``"vgg"`` (default 11); 6n + 2 for
-    ``"resnet"`` (8, 14, 20, 32, ...; default 20). ``None``: the preset's default.
+    ``"resnet"`` (8, 14, 20, 32, ...; default 20); 6n + 4 for ``"densenet"`` (10, 16,
+    22, 40, ...; default 40). ``None``: the preset's default.
 """),
     Hyperparameter(('width',), [Interval(Integral, 1, None, closed="left"), None], """\
 width : int or None, default=None
-    Base channels of a preset (its first stage; later stages use multiples).
-    ``None``: 6 for ``"lenet5"``, 32 for ``"alexnet"``, 16 for ``"vgg"`` and ``"resnet"``.
+    Base channels of a preset (its first stage; later stages use multiples), or
+    DenseNet's growth rate k (the maps each dense layer adds). ``None``: 6 for
+    ``"lenet5"``, 32 for ``"alexnet"``, 16 for ``"vgg"`` and ``"resnet"``, 12 for
+    ``"densenet"``.
 """),
 ]
 

@@ -28,7 +28,7 @@ def small(architecture, **params):
 @pytest.mark.parametrize("channels, size", [(1, 28), (3, 32)])
 def test_every_preset_fits_and_predicts_small_images(architecture, channels, size):
     X, y = images(16, channels, size), np.arange(16) % 3
-    depth = 8 if architecture == "resnet" else None  # the shallowest ResNet, for speed
+    depth = {"resnet": 8, "densenet": 10}.get(architecture)  # the shallowest, for speed
     model = small(architecture, depth=depth).fit(X, y)
     assert model.predict(X).shape == (16,)
     assert np.isfinite(model.predict_proba(X)).all()
@@ -47,6 +47,14 @@ def test_resnet20_has_the_published_parameter_count():
     assert isinstance(model._network.layers[-3], AvgPool2D)
 
 
+def test_densenet_layers_read_every_earlier_map_of_their_block():
+    model = small("densenet", depth=16).fit(images(8, 1, 28), np.arange(8) % 2)  # 2 per block
+    rows = model.summary()
+    # width 4 = growth rate k: 8 initial maps, +4 per dense layer, halved by transitions
+    for channels, size in [(12, 28), (16, 28), (8, 14), (12, 14), (16, 14), (8, 7), (16, 7)]:
+        assert f"({channels}, {size}, {size})" in rows
+
+
 @pytest.mark.parametrize("depth, convs", [(11, 8), (13, 10), (16, 13), (19, 16)])
 def test_vgg_depth_sets_the_number_of_convolutions(depth, convs):
     model = small("vgg", depth=depth).fit(images(8, 1, 28), np.arange(8) % 2)
@@ -62,6 +70,7 @@ def test_lenet5_pads_28x28_inputs_to_the_32x32_geometry():
 @pytest.mark.parametrize("params, match", [
     (dict(architecture="vgg", depth=12), "depth=12 is not a VGG depth"),
     (dict(architecture="resnet", depth=21), "depth=21 is not a ResNet depth"),
+    (dict(architecture="densenet", depth=20), "depth=20 is not a DenseNet-BC depth"),
     (dict(architecture="lenet5", depth=7), "depth=7"),
 ])
 def test_a_depth_the_preset_cannot_build_names_depth(params, match):

@@ -75,6 +75,25 @@ def _resnet(hw, width, depth):
     return specs + ["gap"]
 
 
+def _densenet(hw, width, depth):
+    # DenseNet-BC: growth rate k = width, bottleneck layers, compression 0.5.
+    if depth < 10 or (depth - 4) % 6:
+        raise ValueError(f"depth={depth!r} is not a DenseNet-BC depth: 'densenet' builds "
+                         "6n + 4 layers (10, 16, 22, 40, 100, ...).")
+    layers_per_block, k = (depth - 4) // 6, width
+    channels = 2 * k
+    specs = [("conv", channels, 3)]
+    for block in range(3):
+        for _ in range(layers_per_block):
+            new_maps = ["bn", "relu", ("conv", 4 * k, 1), "bn", "relu", ("conv", k, 3)]
+            specs.append(("concat", [], new_maps))  # every layer reads all earlier maps
+            channels += k
+        if block < 2:  # a transition halves the channels and the map
+            channels //= 2
+            specs += ["bn", "relu", ("conv", channels, 1), ("avgpool", 2)]
+    return specs + ["bn", "relu", "gap"]
+
+
 PRESETS = {
     "lenet5": Preset("lenet5", _lenet5, 6, 5, 12,
                      "LeNet-5 (LeCun et al., 1998): two 5x5 convolutions, each followed by "
@@ -89,6 +108,10 @@ PRESETS = {
                      "ResNet for small images (He et al., 2016): a 3x3 convolution, three "
                      "stages of basic residual blocks (the second and third halve the map), "
                      "global average pooling."),
+    "densenet": Preset("densenet", _densenet, 12, 40, 8,
+                       "DenseNet-BC (Huang et al., 2017): dense blocks whose layers "
+                       "(BN-ReLU-1x1-BN-ReLU-3x3) read every earlier map of the block; "
+                       "transitions halve channels and size; global average pooling."),
 }
 
 
@@ -114,4 +137,4 @@ def preset_specs(name, in_shape, width=None, depth=None):
     return preset.build((height, width_px), width or preset.width, depth or preset.depth)
 
 
-VARIABLE_DEPTH = {"vgg", "resnet"}
+VARIABLE_DEPTH = {"vgg", "resnet", "densenet"}
