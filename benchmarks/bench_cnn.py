@@ -11,7 +11,10 @@ ReLU, cross-entropy, shuffled every epoch:
 (c) ResNet-20 (``architecture="resnet"``): conv 16 - BN - ReLU, three stages of three
     basic blocks (16, 32, 64 channels; a strided 1x1 convolution with batch norm projects
     where a stage halves the map), global average pooling - 10; 1 epoch. Run with
-    ``--networks abc``.
+    ``--networks abcd``.
+(d) DenseNet-BC-40, k = 12 (``architecture="densenet"``): conv 24, three dense blocks of
+    six BN-ReLU-1x1 (48)-BN-ReLU-3x3 (12) layers concatenated to their input, transitions
+    BN-ReLU-1x1 (half)-avg pool 2, BN-ReLU, global average pooling - 10; 1 epoch.
 
 Both initialize weights He-normal (fan-in) and biases at zero.
 
@@ -60,6 +63,8 @@ NETWORKS = {
                           pool_size=2, batch_norm=True, hidden_layer_sizes=(128,), dropout=0.5)),
     "c": dict(title="(c) ResNet-20", epochs=1,
               params=dict(architecture="resnet", depth=20, hidden_layer_sizes=())),
+    "d": dict(title="(d) DenseNet-BC-40, k = 12", epochs=1,
+              params=dict(architecture="densenet", depth=40, hidden_layer_sizes=())),
 }
 BATCH = 128
 
@@ -95,6 +100,35 @@ def torch_resnet20():
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(64, 10))
 
 
+def torch_densenet_bc40(k=12):
+    """DenseNet-BC-40 as skdeep's preset builds it (convolutions with biases)."""
+    import torch
+    from torch import nn
+
+    class DenseLayer(nn.Module):
+        def __init__(self, c_in):
+            super().__init__()
+            self.new_maps = nn.Sequential(
+                nn.BatchNorm2d(c_in), nn.ReLU(), nn.Conv2d(c_in, 4 * k, 1),
+                nn.BatchNorm2d(4 * k), nn.ReLU(), nn.Conv2d(4 * k, k, 3, 1, 1))
+
+        def forward(self, x):
+            return torch.cat([x, self.new_maps(x)], 1)
+
+    layers, channels = [nn.Conv2d(1, 2 * k, 3, 1, 1)], 2 * k
+    for block in range(3):
+        for _ in range(6):
+            layers.append(DenseLayer(channels))
+            channels += k
+        if block < 2:
+            layers += [nn.BatchNorm2d(channels), nn.ReLU(),
+                       nn.Conv2d(channels, channels // 2, 1), nn.AvgPool2d(2)]
+            channels //= 2
+    layers += [nn.BatchNorm2d(channels), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+               nn.Linear(channels, 10)]
+    return nn.Sequential(*layers)
+
+
 def torch_model(spec, seed):
     import torch
     from torch import nn
@@ -103,6 +137,8 @@ def torch_model(spec, seed):
     p = spec["params"]
     if p.get("architecture") == "resnet":
         return _he_init(torch_resnet20())
+    if p.get("architecture") == "densenet":
+        return _he_init(torch_densenet_bc40())
     layers, channels, size = [], 1, 28
     for filters in p["filters"]:
         layers.append(nn.Conv2d(channels, filters, p["kernel_size"], padding="same"))
