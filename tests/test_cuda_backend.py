@@ -107,6 +107,18 @@ def test_batch_norm(gpu, positions):
           CPU.batch_norm_inference(rows, gamma, beta, mean, var, 1e-5))
 
 
+def test_channel_concat_and_split_match_the_cpu(gpu):
+    rng = np.random.default_rng(4)
+    parts = [rng.standard_normal((2, 3, 4, c)) for c in (1, 3, 2)]
+    joined = CPU.concat_channels(parts)
+    _same(gpu, gpu.concat_channels([gpu.asarray(p) for p in parts]), joined, exact=True)
+    dy = rng.standard_normal(joined.shape)
+    for got, expected in zip(gpu.split_channels(gpu.asarray(dy), [1, 3, 2]),
+                             CPU.split_channels(dy, [1, 3, 2])):
+        _same(gpu, got, expected, exact=True)
+    np.testing.assert_array_equal(np.concatenate(CPU.split_channels(dy, [1, 3, 2]), -1), dy)
+
+
 @pytest.mark.parametrize("name", ["softmax_cross_entropy", "sigmoid_cross_entropy",
                                   "squared_error", "absolute_error", "huber"])
 def test_losses_and_links(gpu, name):

@@ -3,25 +3,29 @@ their channel slices of one map, and the split of a gradient back into the parts
 
 from numba import cuda
 
-from .arrays import empty, launch, nhwc_index
+from .arrays import empty, launch
 
 
 @cuda.jit
-def _place_channels(part, first, out):
+def _copy_channels(source, source_first, out, out_first, channels):
+    """``out[..., out_first + c] = source[..., source_first + c]`` for ``c < channels``."""
     i = cuda.grid(1)
-    if i >= part.size:
+    height, width = out.shape[1], out.shape[2]
+    if i >= out.shape[0] * height * width * channels:
         return
-    n, h, w, c = nhwc_index(i, part)
-    out[n, h, w, first + c] = part[n, h, w, c]
+    c = i % channels
+    rest = i // channels
+    w = rest % width
+    rest //= width
+    h = rest % height
+    n = rest // height
+    out[n, h, w, out_first + c] = source[n, h, w, source_first + c]
 
 
-@cuda.jit
-def _take_channels(source, first, out):
-    i = cuda.grid(1)
-    if i >= out.size:
-        return
-    n, h, w, c = nhwc_index(i, out)
-    out[n, h, w, c] = source[n, h, w, first + c]
+def _copy(source, source_first, out, out_first, channels):
+    n, h, w = out.shape[:3]
+    launch(_copy_channels, n * h * w * channels)(source, source_first, out, out_first,
+                                                 channels)
 
 
 def concat_channels(parts):
@@ -30,7 +34,7 @@ def concat_channels(parts):
     out = empty((n, h, w, sum(part.shape[3] for part in parts)), parts[0].dtype)
     first = 0
     for part in parts:
-        launch(_place_channels, part.size)(part, first, out)
+        _copy(part, 0, out, first, part.shape[3])
         first += part.shape[3]
     return out
 
@@ -40,7 +44,7 @@ def split_channels(dy, sizes):
     parts, first = [], 0
     for size in sizes:
         part = empty(tuple(dy.shape[:3]) + (size,), dy.dtype)
-        launch(_take_channels, part.size)(dy, first, part)
+        _copy(dy, first, part, 0, size)
         parts.append(part)
         first += size
     return parts
