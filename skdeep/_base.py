@@ -339,7 +339,6 @@ class BaseNetwork(BaseEstimator):
                     network.to_backend(CPU)
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
-
     # -- inspection -------------------------------------------------------------------------
     def summary(self):
         """The fitted network as a table: one row per layer, then the total.
@@ -364,6 +363,7 @@ class BaseNetwork(BaseEstimator):
         check_is_fitted(self)
         sample = np.zeros((1, self.n_features_in_), dtype=self._network.dtype)
         rows = layer_rows(self._network, self._network_input(sample))
+        self._network.release_caches()  # what the pass kept (a fork's input, ...)
         return summary_table(rows, f"{type(self).__name__} ({self._network.dtype} weights)")
 
 

@@ -28,7 +28,9 @@ class _CNNLayers:
 
     def _specs(self, in_shape):
         """The layer specs of ``architecture`` for channels-last input ``in_shape``."""
-        return _specs_of(self.architecture, in_shape, self.width, self.depth)
+        if isinstance(self.architecture, str):
+            return preset_specs(self.architecture, in_shape, self.width, self.depth)
+        return self.architecture
 
     def _block_settings(self):
         filters = positive_ints(self.filters, "filters")
@@ -107,12 +109,6 @@ class _CNNLayers:
             batch_norm=self.batch_norm, dropout=self.dropout, dropconnect=self.dropconnect,
             first_layer_id=len(filters),
         )
-
-
-def _specs_of(architecture, in_shape, width, depth):
-    if isinstance(architecture, str):
-        return preset_specs(architecture, in_shape, width=width, depth=depth)
-    return architecture
 
 
 def _input_shape_tuple(input_shape):

@@ -130,7 +130,7 @@ def conv_stack(in_shape, filters, kernel_sizes, strides, *, padding, pooling, po
         if not pool_first:
             layers.append(nonlinearity)
         if residual:
-            layers.append(ResidualAdd(fork, conv.in_shape, shape, stride_hw, _centre(conv)))
+            layers.append(ResidualAdd(fork, conv.in_shape, shape, stride_hw, conv.centre_offset))
         if pooling is not None:
             pool = _make_pool(pooling, shape, _along_long_axes(shape, pool_size), block)
             layers.append(pool)
@@ -152,12 +152,6 @@ def _padding(shape, padding):
     if isinstance(padding, str):
         return padding
     return tuple(0 if length == 1 else padding for length in shape[:2])
-
-
-def _centre(conv):
-    """Input pixel at the centre of the first receptive field: where a shortcut reads."""
-    (kh, kw), (_, _, top, left) = conv.kernel, conv.geometry
-    return (kh - 1) // 2 - top, (kw - 1) // 2 - left
 
 
 _POOLS = {"max": MaxPool2D, "avg": AvgPool2D, "stochastic": StochasticPool2D}

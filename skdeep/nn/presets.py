@@ -10,7 +10,6 @@ from typing import NamedTuple
 
 
 class Preset(NamedTuple):
-    name: str
     build: Callable
     width: int
     """Default ``width``: base channels (the first stage's)."""
@@ -18,7 +17,8 @@ class Preset(NamedTuple):
     """Default ``depth``."""
     min_size: int
     """Smallest height and width of the input it takes."""
-    summary: str
+    variable_depth: bool = False
+    """Whether ``depth`` chooses among several depths (else only the default builds)."""
 
 
 def _lenet5(hw, width, depth):
@@ -95,23 +95,14 @@ def _densenet(hw, width, depth):
 
 
 PRESETS = {
-    "lenet5": Preset("lenet5", _lenet5, 6, 5, 12,
-                     "LeNet-5 (LeCun et al., 1998): two 5x5 convolutions, each followed by "
-                     "2x2 average pooling, tanh."),
-    "alexnet": Preset("alexnet", _alexnet, 32, 8, 15,
-                      "AlexNet (Krizhevsky et al., 2012), small: five convolutions with ReLU "
-                      "and overlapping max pooling (3x3, stride 2)."),
-    "vgg": Preset("vgg", _vgg, 16, 11, 8,
-                  "VGG (Simonyan & Zisserman, 2014): stages of 3x3 convolutions with batch "
-                  "norm and ReLU, 2x2 max pooling after each stage."),
-    "resnet": Preset("resnet", _resnet, 16, 20, 8,
-                     "ResNet for small images (He et al., 2016): a 3x3 convolution, three "
-                     "stages of basic residual blocks (the second and third halve the map), "
-                     "global average pooling."),
-    "densenet": Preset("densenet", _densenet, 12, 40, 8,
-                       "DenseNet-BC (Huang et al., 2017): dense blocks whose layers "
-                       "(BN-ReLU-1x1-BN-ReLU-3x3) read every earlier map of the block; "
-                       "transitions halve channels and size; global average pooling."),
+    # LeNet-5 (LeCun et al., 1998); AlexNet (Krizhevsky et al., 2012), small; VGG
+    # (Simonyan & Zisserman, 2014); ResNet for small images (He et al., 2016);
+    # DenseNet-BC (Huang et al., 2017). The user guide's "CNN families" page describes them.
+    "lenet5": Preset(_lenet5, width=6, depth=5, min_size=12),
+    "alexnet": Preset(_alexnet, width=32, depth=8, min_size=15),
+    "vgg": Preset(_vgg, width=16, depth=11, min_size=8, variable_depth=True),
+    "resnet": Preset(_resnet, width=16, depth=20, min_size=8, variable_depth=True),
+    "densenet": Preset(_densenet, width=12, depth=40, min_size=8, variable_depth=True),
 }
 
 
@@ -131,10 +122,8 @@ def preset_specs(name, in_shape, width=None, depth=None):
             f"architecture={name!r} takes images of at least {preset.min_size}x"
             f"{preset.min_size} pixels; the input is {height}x{width_px}."
         )
-    if depth is not None and name not in VARIABLE_DEPTH and depth != preset.depth:
+    if depth is not None and not preset.variable_depth and depth != preset.depth:
+        variable = sorted(key for key, p in PRESETS.items() if p.variable_depth)
         raise ValueError(f"depth={depth!r}: architecture={name!r} has one depth "
-                         f"({preset.depth}); depth chooses among {sorted(VARIABLE_DEPTH)}'s.")
+                         f"({preset.depth}); depth chooses among {variable}'s.")
     return preset.build((height, width_px), width or preset.width, depth or preset.depth)
-
-
-VARIABLE_DEPTH = {"vgg", "resnet", "densenet"}

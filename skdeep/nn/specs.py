@@ -181,8 +181,7 @@ def _residual(args, shape, position, spec, n_before):
             f"its first convolution, with 'same' padding after it; its input is "
             f"{_shape_text(shape)} and its output {_shape_text(out_shape)}."
         )
-    (kh, kw), geometry = (first.kernel, first.geometry) if first else ((1, 1), (0, 0, 0, 0))
-    offset = ((kh - 1) // 2 - geometry[2], (kw - 1) // 2 - geometry[3])
+    offset = first.centre_offset if first is not None else (0, 0)
     add = ResidualAdd(fork, shape, out_shape, stride, offset)
     return [fork, *inner, add], out_shape
 
@@ -200,36 +199,38 @@ def _concat(args, shape, position, spec, n_before):
     """Parallel branches whose outputs are concatenated along the channels."""
     if len(args) < 2 or not all(isinstance(a, (list, tuple)) for a in args):
         raise SpecError(f"{position} = {spec!r}: expected {_FORMS['concat']}.")
+    layers, shapes = _branches(args, shape, position, n_before, "concat")
+    if len({s[:2] for s in shapes}) > 1:
+        sizes = ", ".join(f"{s[0]}x{s[1]}" for s in shapes)
+        raise SpecError(f"{position}: concatenated branches must keep the same height and "
+                        f"width; they give {sizes}.")
+    return layers, shapes[0][:2] + (sum(s[2] for s in shapes),)
+
+
+def _two_branches(args, shape, position, n_before):
+    """``F(x) + S(x)``: fork, the layers of F, a switch, the layers of S, the merge."""
+    layers, (body_shape, shortcut_shape) = _branches(args, shape, position, n_before, "add")
+    if body_shape != shortcut_shape:
+        raise SpecError(
+            f"{position}: the block and its shortcut must give the same shape; the block "
+            f"gives {_shape_text(body_shape)}, the shortcut {_shape_text(shortcut_shape)}."
+        )
+    return layers, body_shape
+
+
+def _branches(lists, shape, position, n_before, mode):
+    """``[fork, branch 1, switch, branch 2, ..., merge]`` for the spec lists ``lists`` (at
+    ``position[1]``, ``position[2]``, ...), and each branch's output shape."""
     fork = BranchFork()
     layers, shapes = [fork], []
-    for index, branch in enumerate(args):
+    for index, branch in enumerate(lists):
         if index:
             layers.append(BranchSwitch(fork))
         new, out_shape = _branch(branch, shape, f"{position}[{index + 1}]",
                                  n_before + len(layers))
         layers += new
         shapes.append(out_shape)
-    if len({s[:2] for s in shapes}) > 1:
-        sizes = ", ".join(f"{s[0]}x{s[1]}" for s in shapes)
-        raise SpecError(f"{position}: concatenated branches must keep the same height and "
-                        f"width; they give {sizes}.")
-    layers.append(BranchMerge(fork, mode="concat"))
-    return layers, shapes[0][:2] + (sum(s[2] for s in shapes),)
-
-
-def _two_branches(args, shape, position, n_before):
-    """``F(x) + S(x)``: fork, the layers of F, a switch, the layers of S, the merge."""
-    fork = BranchFork()
-    body, body_shape = _branch(args[0], shape, f"{position}[1]", n_before + 1)
-    shortcut, shortcut_shape = _branch(args[1], shape, f"{position}[2]",
-                                       n_before + 2 + len(body))
-    if body_shape != shortcut_shape:
-        raise SpecError(
-            f"{position}: the block and its shortcut must give the same shape; the block "
-            f"gives {_shape_text(body_shape)}, the shortcut {_shape_text(shortcut_shape)}."
-        )
-    layers = [fork, *body, BranchSwitch(fork), *shortcut, BranchMerge(fork)]
-    return layers, body_shape
+    return layers + [BranchMerge(fork, mode=mode)], shapes
 
 
 def _ints(args, least, most, position, spec):

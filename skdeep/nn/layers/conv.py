@@ -43,6 +43,13 @@ class Conv2D(Layer):
         return self.geometry.out_h, self.geometry.out_w, self.filters
 
     @property
+    def centre_offset(self):
+        """Input pixel at the centre of the first receptive field (row, column): where a
+        residual shortcut that skips this convolution reads."""
+        (kh, kw), geometry = self.kernel, self.geometry
+        return (kh - 1) // 2 - geometry.pad_top, (kw - 1) // 2 - geometry.pad_left
+
+    @property
     def label(self):
         text = f"Conv2D {self.kernel[0]}x{self.kernel[1]}"
         return text if self.stride == (1, 1) else f"{text} stride {self.stride[0]}"

@@ -52,22 +52,27 @@ def numba_owns_cores():
     return bool(getattr(_state, "depth", 0))
 
 
-_pool = None
+_pool, _pool_workers = None, 0
 _pool_lock = threading.Lock()
 
 
 def _thread_pool(workers):
-    global _pool
+    """The kernels' thread pool, with at least ``workers`` threads (a larger
+    ``numba.set_num_threads`` later replaces it)."""
+    global _pool, _pool_workers
     with _pool_lock:
-        if _pool is None or _pool._max_workers < workers:
+        if _pool_workers < workers:
+            if _pool is not None:
+                _pool.shutdown(wait=False)
             _pool = concurrent.futures.ThreadPoolExecutor(workers, "skdeep-kernel")
+            _pool_workers = workers
         return _pool
 
 
 def _forget_pool():
     """A forked child has none of its parent's threads: start a new pool when needed."""
-    global _pool, _pool_lock
-    _pool, _pool_lock = None, threading.Lock()
+    global _pool, _pool_workers, _pool_lock
+    _pool, _pool_workers, _pool_lock = None, 0, threading.Lock()
 
 
 os.register_at_fork(after_in_child=_forget_pool)
