@@ -54,33 +54,36 @@ def conv2d_backward(dy, x, w, stride, padding):
     return dx, dw, dy.sum(axis=(0, 2, 3))
 
 
-def _windows(x, pool, stride):
-    oh = (x.shape[2] - pool) // stride + 1
-    ow = (x.shape[3] - pool) // stride + 1
+def _windows(x, pool, stride, pad=0):
+    """Each output's index and its window, clipped to the map (padding takes no part)."""
+    oh = (x.shape[2] + 2 * pad - pool) // stride + 1
+    ow = (x.shape[3] + 2 * pad - pool) // stride + 1
     for n in range(x.shape[0]):
         for c in range(x.shape[1]):
             for i in range(oh):
                 for j in range(ow):
-                    yield (n, c, i, j), (n, c, slice(i * stride, i * stride + pool),
-                                         slice(j * stride, j * stride + pool))
+                    top, left = i * stride - pad, j * stride - pad
+                    rows = slice(max(top, 0), min(top + pool, x.shape[2]))
+                    cols = slice(max(left, 0), min(left + pool, x.shape[3]))
+                    yield (n, c, i, j), (n, c, rows, cols)
 
 
-def _output(x, pool, stride):
-    oh = (x.shape[2] - pool) // stride + 1
-    ow = (x.shape[3] - pool) // stride + 1
+def _output(x, pool, stride, pad=0):
+    oh = (x.shape[2] + 2 * pad - pool) // stride + 1
+    ow = (x.shape[3] + 2 * pad - pool) // stride + 1
     return np.zeros((x.shape[0], x.shape[1], oh, ow))
 
 
-def max_pool2d(x, pool, stride):
-    y = _output(x, pool, stride)
-    for out, window in _windows(x, pool, stride):
+def max_pool2d(x, pool, stride, pad=0):
+    y = _output(x, pool, stride, pad)
+    for out, window in _windows(x, pool, stride, pad):
         y[out] = x[window].max()
     return y
 
 
-def max_pool2d_backward(dy, x, pool, stride):
+def max_pool2d_backward(dy, x, pool, stride, pad=0):
     dx = np.zeros(x.shape)
-    for out, window in _windows(x, pool, stride):
+    for out, window in _windows(x, pool, stride, pad):
         block = x[window]
         p, q = np.unravel_index(np.argmax(block), block.shape)
         n, c, rows, cols = window
@@ -88,23 +91,23 @@ def max_pool2d_backward(dy, x, pool, stride):
     return dx
 
 
-def avg_pool2d(x, pool, stride):
-    y = _output(x, pool, stride)
-    for out, window in _windows(x, pool, stride):
+def avg_pool2d(x, pool, stride, pad=0):
+    y = _output(x, pool, stride, pad)
+    for out, window in _windows(x, pool, stride, pad):
         y[out] = x[window].mean()
     return y
 
 
-def avg_pool2d_backward(dy, x, pool, stride):
+def avg_pool2d_backward(dy, x, pool, stride, pad=0):
     dx = np.zeros(x.shape)
-    for out, window in _windows(x, pool, stride):
-        dx[window] += dy[out] / pool**2
+    for out, window in _windows(x, pool, stride, pad):
+        dx[window] += dy[out] / x[window].size
     return dx
 
 
-def stochastic_pool2d_expectation(x, pool, stride):
-    y = _output(x, pool, stride)
-    for out, window in _windows(x, pool, stride):
+def stochastic_pool2d_expectation(x, pool, stride, pad=0):
+    y = _output(x, pool, stride, pad)
+    for out, window in _windows(x, pool, stride, pad):
         a = np.maximum(x[window], 0)
         y[out] = (a * a).sum() / a.sum() if a.sum() > 0 else 0.0
     return y

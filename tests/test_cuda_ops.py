@@ -54,25 +54,28 @@ def test_cuda_conv2d_and_gradients_match_reference(case, dtype):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("kind", ["max", "avg"])
-@pytest.mark.parametrize("pool, stride", [(2, None), (3, 2), (2, 1)])
-def test_cuda_pooling_matches_reference(kind, pool, stride, dtype):
+@pytest.mark.parametrize("pool, stride, pad", [(2, None, 0), (3, 2, 0), (2, 1, 0), (3, 1, 1),
+                                              (3, 2, 1)])
+def test_cuda_pooling_matches_reference(kind, pool, stride, pad, dtype):
     x = _data((2, 3, 5, 6), dtype, 0)
     ref_stride = pool if stride is None else stride
-    y = getattr(ops, f"{kind}_pool2d")(x, pool_size=pool, stride=stride, device="cuda")
-    _assert_close(y, getattr(ref, f"{kind}_pool2d")(x.astype(np.float64), pool, ref_stride), dtype)
+    kwargs = dict(pool_size=pool, stride=stride, padding=pad, device="cuda")
+    y = getattr(ops, f"{kind}_pool2d")(x, **kwargs)
+    _assert_close(y, getattr(ref, f"{kind}_pool2d")(x.astype(np.float64), pool, ref_stride, pad),
+                  dtype)
     dy = _data(y.shape, dtype, 1)
-    dx = getattr(ops, f"{kind}_pool2d_backward")(dy, x, pool_size=pool, stride=stride,
-                                                 device="cuda")
+    dx = getattr(ops, f"{kind}_pool2d_backward")(dy, x, **kwargs)
     wanted = getattr(ref, f"{kind}_pool2d_backward")(dy.astype(np.float64), x.astype(np.float64),
-                                                      pool, ref_stride)
+                                                      pool, ref_stride, pad)
     _assert_close(dx, wanted, dtype)
 
 
 @pytest.mark.parametrize("training", [False, True])
-@pytest.mark.parametrize("pool, stride", [(2, None), (3, 1)])
-def test_cuda_stochastic_pooling_equals_cpu(pool, stride, training):
+@pytest.mark.parametrize("pool, stride, pad", [(2, None, 0), (3, 1, 0), (3, 2, 1)])
+def test_cuda_stochastic_pooling_equals_cpu(pool, stride, pad, training):
     x = _data((2, 2, 5, 5), np.float64, 0)
-    kwargs = dict(pool_size=pool, stride=stride, training=training, random_state=7)
+    kwargs = dict(pool_size=pool, stride=stride, padding=pad, training=training,
+                  random_state=7)
     y_cpu = ops.stochastic_pool2d(x, device="cpu", **kwargs)
     y_gpu = ops.stochastic_pool2d(x, device="cuda", **kwargs)
     dy = _data(y_cpu.shape, np.float64, 1)

@@ -133,62 +133,66 @@ def test_conv2d_large_batch_runs_in_several_chunks():
 
 
 POOL_CASES = [
-    # (N, C, H, W, pool, stride)
-    (2, 3, 4, 4, 2, None),
-    (2, 2, 7, 5, 2, None),   # odd sizes: the last row / column is dropped
-    (1, 3, 7, 7, 3, 2),      # overlapping windows
-    (3, 1, 6, 9, 3, 3),
-    (2, 17, 5, 5, 2, 1),
-    (2, 2, 1, 10, 1, 1),
+    # (N, C, H, W, pool, stride, padding)
+    (2, 3, 4, 4, 2, None, 0),
+    (2, 2, 7, 5, 2, None, 0),   # odd sizes: the last row / column is dropped
+    (1, 3, 7, 7, 3, 2, 0),      # overlapping windows
+    (3, 1, 6, 9, 3, 3, 0),
+    (2, 17, 5, 5, 2, 1, 0),
+    (2, 2, 1, 10, 1, 1, 0),
+    (2, 3, 5, 6, 3, 1, 1),      # GoogLeNet's pool branch: 3x3, stride 1, padding 1
+    (1, 2, 7, 6, 3, 2, 1),      # overlapping, padded, stride 2
+    (2, 2, 5, 5, 2, 2, 1),      # edge windows hold one pixel
 ]
 
 
 def _pool_args(case):
-    n, c, h, w, pool, stride = case
-    return (n, c, h, w), pool, stride, pool if stride is None else stride
+    n, c, h, w, pool, stride, pad = case
+    return (n, c, h, w), pool, stride, pool if stride is None else stride, pad
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("case", POOL_CASES)
 @pytest.mark.parametrize("kind", ["max", "avg"])
 def test_pooling_matches_reference(kind, case, dtype):
-    shape, pool, stride, ref_stride = _pool_args(case)
+    shape, pool, stride, ref_stride, pad = _pool_args(case)
     x = _data(shape, dtype, 0)
     forward = getattr(ops, f"{kind}_pool2d")
     backward = getattr(ops, f"{kind}_pool2d_backward")
-    y = forward(x, pool_size=pool, stride=stride)
-    expected = getattr(ref, f"{kind}_pool2d")(x.astype(np.float64), pool, ref_stride)
+    y = forward(x, pool_size=pool, stride=stride, padding=pad)
+    expected = getattr(ref, f"{kind}_pool2d")(x.astype(np.float64), pool, ref_stride, pad)
     assert y.shape == expected.shape
     _assert_close(y, expected, dtype)
     dy = _data(y.shape, dtype, 1)
-    dx = backward(dy, x, pool_size=pool, stride=stride)
+    dx = backward(dy, x, pool_size=pool, stride=stride, padding=pad)
     wanted = getattr(ref, f"{kind}_pool2d_backward")(dy.astype(np.float64), x.astype(np.float64),
-                                                      pool, ref_stride)
+                                                      pool, ref_stride, pad)
     _assert_close(dx, wanted, dtype)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("case", POOL_CASES)
 def test_stochastic_pooling_at_predict_time_is_the_weighted_average(case, dtype):
-    shape, pool, stride, ref_stride = _pool_args(case)
+    shape, pool, stride, ref_stride, pad = _pool_args(case)
     x = _data(shape, dtype, 0)
-    y = ops.stochastic_pool2d(x, pool_size=pool, stride=stride)
-    expected = ref.stochastic_pool2d_expectation(x.astype(np.float64), pool, ref_stride)
+    y = ops.stochastic_pool2d(x, pool_size=pool, stride=stride, padding=pad)
+    expected = ref.stochastic_pool2d_expectation(x.astype(np.float64), pool, ref_stride, pad)
     _assert_close(y, expected, dtype)
 
 
-@pytest.mark.parametrize("case", [POOL_CASES[0], POOL_CASES[2]])
+@pytest.mark.parametrize("case", [POOL_CASES[0], POOL_CASES[2], POOL_CASES[7]])
 @pytest.mark.parametrize("kind", ["max", "avg", "stochastic"])
 def test_pooling_backward_is_the_gradient(kind, case):
-    shape, pool, stride, _ = _pool_args(case)
+    shape, pool, stride, _, pad = _pool_args(case)
     x = _data(shape, np.float64, 0)
     forward = getattr(ops, f"{kind}_pool2d")
-    projection = _data(forward(x, pool_size=pool, stride=stride).shape, np.float64, 1)
+    kwargs = dict(pool_size=pool, stride=stride, padding=pad)
+    projection = _data(forward(x, **kwargs).shape, np.float64, 1)
 
     def objective():
-        return float(np.sum(forward(x, pool_size=pool, stride=stride) * projection))
+        return float(np.sum(forward(x, **kwargs) * projection))
 
-    dx = getattr(ops, f"{kind}_pool2d_backward")(projection, x, pool_size=pool, stride=stride)
+    dx = getattr(ops, f"{kind}_pool2d_backward")(projection, x, **kwargs)
     assert_allclose(dx, numerical_gradient(objective, x), rtol=1e-6, atol=1e-8)
 
 
@@ -246,6 +250,8 @@ def test_stochastic_pooling_training_needs_an_int_seed():
          "padding"),
         (lambda: ops.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), stride=0), "stride"),
         (lambda: ops.max_pool2d(np.ones((1, 1, 3, 3)), pool_size=4), "pool_size 4x4 is larger"),
+        (lambda: ops.max_pool2d(np.ones((1, 1, 3, 3)), padding=2), "more than half the window"),
+        (lambda: ops.avg_pool2d(np.ones((1, 1, 3, 3)), padding=-1), "padding must be a non-neg"),
         (lambda: ops.avg_pool2d(np.ones((1, 1, 3, 3)), device="tpu"), "device"),
         (lambda: ops.conv2d_backward(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3)),
                                      np.ones((1, 1, 3, 3)), padding=1), "dy must have shape"),

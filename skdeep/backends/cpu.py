@@ -15,11 +15,11 @@ from ..ops.cpu import (
     masks,
     norm,
     optimizers,
-    pool,
     reduce,
     shortcut,
     threads,
 )
+from ..ops.cpu import pool as cpu_pool
 from .base import Backend
 
 
@@ -141,24 +141,25 @@ class CPUBackend(Backend):
                                         geometry, need_dx, dweights, dbias)
         return dx
 
-    def max_pool2d(self, x, pool_hw, stride, out_hw):
-        return pool.max_pool2d(np.ascontiguousarray(x), pool_hw, stride, out_hw)
+    def max_pool2d(self, x, pool, stride, out_hw, pad=(0, 0)):
+        return cpu_pool.max_pool2d(np.ascontiguousarray(x), pool, stride, out_hw, pad)
 
-    def pool2d_backward_from_index(self, dy, index, x_shape, pool_hw, stride):
-        return pool.pool2d_backward_from_index(dy, index, x_shape, dy.dtype)
+    def pool2d_backward_from_index(self, dy, index, x_shape, pool, stride, pad=(0, 0)):
+        return cpu_pool.pool2d_backward_from_index(dy, index, x_shape, dy.dtype)
 
-    def avg_pool2d(self, x, pool_hw, stride, out_hw):
-        return pool.avg_pool2d(np.ascontiguousarray(x), pool_hw, stride, out_hw)
+    def avg_pool2d(self, x, pool, stride, out_hw, pad=(0, 0)):
+        return cpu_pool.avg_pool2d(np.ascontiguousarray(x), pool, stride, out_hw, pad)
 
-    avg_pool2d_backward = staticmethod(pool.avg_pool2d_backward)
+    def avg_pool2d_backward(self, dy, pool, stride, x_shape, pad=(0, 0)):
+        return cpu_pool.avg_pool2d_backward(dy, pool, stride, x_shape, pad)
 
-    def stochastic_pool2d_sample(self, x, keys, stream, pool_hw, stride, out_hw):
-        return pool.stochastic_pool2d_sample(np.ascontiguousarray(x), keys, stream, pool_hw,
-                                             stride, out_hw)
+    def stochastic_pool2d_sample(self, x, keys, stream, pool, stride, out_hw, pad=(0, 0)):
+        return cpu_pool.stochastic_pool2d_sample(np.ascontiguousarray(x), keys, stream, pool,
+                                                 stride, out_hw, pad)
 
-    def stochastic_pool2d_expectation(self, x, pool_hw, stride, out_hw):
-        return pool.stochastic_pool2d_expectation(np.ascontiguousarray(x), pool_hw, stride,
-                                                  out_hw)
+    def stochastic_pool2d_expectation(self, x, pool, stride, out_hw, pad=(0, 0)):
+        return cpu_pool.stochastic_pool2d_expectation(np.ascontiguousarray(x), pool, stride,
+                                                      out_hw, pad)
 
     add = staticmethod(shortcut.add)
     concat_channels = staticmethod(concat.concat_channels)

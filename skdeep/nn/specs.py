@@ -13,8 +13,11 @@ spec                                               layer
 ``"bn"``                                           batch normalization of each channel
 ``"relu"``, ``"tanh"``, ... (an activation name)   element-wise activation
 ``("maxpool", size)``, ``("maxpool", size,         max pooling (also ``"avgpool"``,
-stride)``                                          ``"stochasticpool"``); stride = size if
-                                                   not given
+stride)``, ``("maxpool", size, stride,             ``"stochasticpool"``); stride = size if
+padding)``                                         not given; padding (0 if not given, at
+                                                   most ``size // 2``) takes no part in a
+                                                   window: GoogLeNet's 3x3 stride-1 pool
+                                                   branch is ``("maxpool", 3, 1, 1)``
 ``"gap"``                                          global average pooling: one value per
                                                    channel
 ``("dropout", rate)``                              dropout of single values
@@ -62,9 +65,9 @@ SPEC_LAYER_IDS = 2_000_000
 
 _FORMS = {
     "conv": "('conv', filters, kernel_size[, stride[, padding]]) with positive ints",
-    "maxpool": "('maxpool', size[, stride]) with positive ints",
-    "avgpool": "('avgpool', size[, stride]) with positive ints",
-    "stochasticpool": "('stochasticpool', size[, stride]) with positive ints",
+    "maxpool": "('maxpool', size[, stride[, padding]]): positive ints, padding >= 0",
+    "avgpool": "('avgpool', size[, stride[, padding]]): positive ints, padding >= 0",
+    "stochasticpool": "('stochasticpool', size[, stride[, padding]]): positive ints, padding >= 0",
     "dropout": "('dropout', rate) with 0 <= rate < 1",
     "spatial_dropout": "('spatial_dropout', rate) with 0 <= rate < 1",
     "residual": "('residual', [spec, ...][, [shortcut spec, ...]]) with at least one spec "
@@ -133,13 +136,7 @@ def _build_one(spec, shape, position, n_before):
     if kind == "conv":
         return _conv(args, shape, position, spec)
     if kind in _POOLS:
-        size, stride = _ints(args, 1, 2, position, spec)
-        pool_hw, stride_hw = (size, size), (stride or size, stride or size)
-        if kind == "stochasticpool":
-            pool = StochasticPool2D(shape, pool_hw, stride_hw, layer_id=layer_id)
-        else:
-            pool = _POOLS[kind](shape, pool_hw, stride_hw)
-        return [pool], pool.out_shape
+        return _pool(kind, args, shape, position, spec, layer_id)
     if kind in ("dropout", "spatial_dropout"):
         if len(args) != 1 or not _is_rate(args[0]):
             raise SpecError(f"{position} = {spec!r}: expected {_FORMS[kind]}.")
@@ -162,6 +159,23 @@ def _conv(args, shape, position, spec):
     pad = padding if isinstance(padding, str) else (int(padding), int(padding))
     conv = Conv2D(shape, filters, (kernel, kernel), (stride, stride), pad)
     return [conv], conv.out_shape
+
+
+def _pool(kind, args, shape, position, spec, layer_id):
+    padding = 0
+    if len(args) == 3:
+        args, padding = args[:2], args[2]
+        if not _is_int(padding, minimum=0):
+            raise SpecError(f"{position} = {spec!r}: padding must be an int >= 0; expected "
+                            f"{_FORMS[kind]}.")
+    size, stride = _ints(args, 1, 2, position, spec)
+    pool_hw, stride_hw = (size, size), (stride or size, stride or size)
+    pad_hw = (int(padding), int(padding))
+    if kind == "stochasticpool":
+        pool = StochasticPool2D(shape, pool_hw, stride_hw, pad_hw, layer_id=layer_id)
+    else:
+        pool = _POOLS[kind](shape, pool_hw, stride_hw, pad_hw)
+    return [pool], pool.out_shape
 
 
 def _residual(args, shape, position, spec, n_before):

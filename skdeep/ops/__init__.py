@@ -12,7 +12,8 @@ the (padded) input, or a complex or non-numeric dtype raises a ``ValueError`` or
 
 Shapes: ``x`` (N, C, H, W), ``w`` (F, C, KH, KW), ``b`` (F,). ``padding`` is an int (both
 sides), ``"same"`` (``ceil(size / stride)`` outputs) or ``"valid"`` (no padding). Pooling
-has no padding; ``stride=None`` means ``pool_size``.
+``padding`` is an int or a pair (at most half the window); ``stride=None`` means
+``pool_size``.
 
 ``device`` is ``"cpu"``, ``"cuda"`` or ``"auto"`` (CUDA when a GPU is visible or when an
 input is already a CUDA device array, else the CPU). On CUDA the functions take NumPy
@@ -102,34 +103,36 @@ def conv2d_backward(dy, x, w, *, stride=1, padding=0, device="auto"):
 
 
 _POOL_DOC = """
-    Windows of ``pool_size`` every ``stride`` pixels (``stride=None``: ``pool_size``), no
-    padding: ``OH = (H - pool_size) // stride + 1``.
+    Windows of ``pool_size`` every ``stride`` pixels (``stride=None``: ``pool_size``),
+    starting ``padding`` pixels before the map (at most half the window): ``OH = (H + 2 *
+    padding - pool_size) // stride + 1``. Padded positions take no part in a window (an
+    average divides by the pixels inside the map).
 """
 
 
-def max_pool2d(x, *, pool_size=2, stride=None, device="auto"):
+def max_pool2d(x, *, pool_size=2, stride=None, padding=0, device="auto"):
     """Maximum of each window. x (N, C, H, W) -> (N, C, OH, OW)."""
     (x,) = _arrays(x)
-    return _kernels(device, x).max_pool2d(x, check_pool(x, pool_size, stride))
+    return _kernels(device, x).max_pool2d(x, check_pool(x, pool_size, stride, padding))
 
 
-def max_pool2d_backward(dy, x, *, pool_size=2, stride=None, device="auto"):
+def max_pool2d_backward(dy, x, *, pool_size=2, stride=None, padding=0, device="auto"):
     """Gradient of :func:`max_pool2d`: each window's gradient goes to its (first) maximum."""
     dy, x = _arrays(dy, x)
-    spec = check_pool(x, pool_size, stride, dy=dy)
+    spec = check_pool(x, pool_size, stride, padding, dy=dy)
     return _kernels(device, dy, x).max_pool2d_backward(dy, x, spec)
 
 
-def avg_pool2d(x, *, pool_size=2, stride=None, device="auto"):
+def avg_pool2d(x, *, pool_size=2, stride=None, padding=0, device="auto"):
     """Mean of each window. x (N, C, H, W) -> (N, C, OH, OW)."""
     (x,) = _arrays(x)
-    return _kernels(device, x).avg_pool2d(x, check_pool(x, pool_size, stride))
+    return _kernels(device, x).avg_pool2d(x, check_pool(x, pool_size, stride, padding))
 
 
-def avg_pool2d_backward(dy, x, *, pool_size=2, stride=None, device="auto"):
+def avg_pool2d_backward(dy, x, *, pool_size=2, stride=None, padding=0, device="auto"):
     """Gradient of :func:`avg_pool2d`: each window's gradient spread evenly over it."""
     dy, x = _arrays(dy, x)
-    spec = check_pool(x, pool_size, stride, dy=dy)
+    spec = check_pool(x, pool_size, stride, padding, dy=dy)
     return _kernels(device, dy, x).avg_pool2d_backward(dy, x, spec)
 
 
@@ -145,8 +148,8 @@ def _stochastic_seed(training, random_state):
     return int(random_state) % 2**64
 
 
-def stochastic_pool2d(x, *, pool_size=2, stride=None, training=False, random_state=None,
-                      device="auto"):
+def stochastic_pool2d(x, *, pool_size=2, stride=None, padding=0, training=False,
+                      random_state=None, device="auto"):
     """Stochastic pooling (Zeiler & Fergus, 2013). x (N, C, H, W) -> (N, C, OH, OW).
 
     With ``training=True`` each window outputs one of its activations, drawn with
@@ -156,16 +159,17 @@ def stochastic_pool2d(x, *, pool_size=2, stride=None, training=False, random_sta
     """
     seed = _stochastic_seed(training, random_state)
     (x,) = _arrays(x)
-    return _kernels(device, x).stochastic_pool2d(x, check_pool(x, pool_size, stride), seed)
+    spec = check_pool(x, pool_size, stride, padding)
+    return _kernels(device, x).stochastic_pool2d(x, spec, seed)
 
 
-def stochastic_pool2d_backward(dy, x, *, pool_size=2, stride=None, training=False,
+def stochastic_pool2d_backward(dy, x, *, pool_size=2, stride=None, padding=0, training=False,
                                random_state=None, device="auto"):
     """Gradient of :func:`stochastic_pool2d` (same arguments): in training mode, to the
     drawn positions; otherwise the derivative of the weighted average."""
     seed = _stochastic_seed(training, random_state)
     dy, x = _arrays(dy, x)
-    spec = check_pool(x, pool_size, stride, dy=dy)
+    spec = check_pool(x, pool_size, stride, padding, dy=dy)
     return _kernels(device, dy, x).stochastic_pool2d_backward(dy, x, spec, seed)
 
 

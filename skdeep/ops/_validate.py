@@ -6,6 +6,7 @@ Works on NumPy arrays and on CUDA device arrays alike (only ``shape`` and ``dtyp
 read).
 """
 
+from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
@@ -33,6 +34,8 @@ class PoolSpec(NamedTuple):
     out_hw: tuple
     out_shape: tuple
     """NCHW shape of the output."""
+    pad: tuple = (0, 0)
+    """Padding before the first row and column."""
 
 
 def compute_dtype(**arrays):
@@ -92,13 +95,27 @@ def check_conv(x, w, b, stride, padding, dy=None):
     return ConvSpec(dtype, (kh, kw), stride, geometry, out_shape)
 
 
-def check_pool(x, pool_size, stride, dy=None):
+def check_pool(x, pool_size, stride, padding=0, dy=None):
     """Check the arguments of a pooling (and of its backward pass when ``dy`` is given)."""
     dtype = compute_dtype(x=x, dy=dy)
     _ndim(x, "x", 4, "(N, C, H, W)")
     pool = pair(pool_size, "pool_size")
     stride = pool if stride is None else pair(stride, "stride")
-    out_hw = pool_geometry(tuple(x.shape)[2:4], pool, stride)
+    pad = _non_negative_pair(padding, "padding")
+    out_hw = pool_geometry(tuple(x.shape)[2:4], pool, stride, pad)
     out_shape = (x.shape[0], x.shape[1]) + tuple(out_hw)
     _check_dy(dy, out_shape, "this x and pooling")
-    return PoolSpec(dtype, pool, stride, tuple(out_hw), out_shape)
+    return PoolSpec(dtype, pool, stride, tuple(out_hw), out_shape, pad)
+
+
+def _non_negative_pair(value, name):
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        value = (value, value)
+    try:
+        h, w = value
+    except (TypeError, ValueError):
+        h = w = None
+    if not all(isinstance(v, Integral) and not isinstance(v, bool) and v >= 0 for v in (h, w)):
+        raise ValueError(f"{name} must be a non-negative int or a pair of them. "
+                         f"Received: {name}={value!r}.")
+    return int(h), int(w)

@@ -86,11 +86,22 @@ def conv_geometry(in_hw, kernel_hw, stride_hw, padding):
     return ConvGeometry(out_h, out_w, top, left)
 
 
-def pool_geometry(in_hw, pool_hw, stride_hw):
-    """Output size of a pooling without padding: ``(size - pool) // stride + 1``."""
-    if pool_hw[0] > in_hw[0] or pool_hw[1] > in_hw[1]:
+def pool_geometry(in_hw, pool_hw, stride_hw, pad_hw=(0, 0)):
+    """Output size of a pooling: ``(size + 2 * pad - pool) // stride + 1`` per axis.
+
+    Padding may be at most half the window (as in PyTorch), so every window holds at
+    least one pixel of the map.
+    """
+    for pad, pool in zip(pad_hw, pool_hw):
+        if pad > pool // 2:
+            raise ValueError(f"pooling padding {pad_hw[0]}x{pad_hw[1]} is more than half the "
+                             f"window {pool_hw[0]}x{pool_hw[1]}: some windows would see only "
+                             "padding.")
+    padded = [size + 2 * pad for size, pad in zip(in_hw, pad_hw)]
+    if pool_hw[0] > padded[0] or pool_hw[1] > padded[1]:
         raise ValueError(
             f"pool_size {pool_hw[0]}x{pool_hw[1]} is larger than its input "
             f"{in_hw[0]}x{in_hw[1]}: pooling would shrink the feature map to nothing."
         )
-    return (in_hw[0] - pool_hw[0]) // stride_hw[0] + 1, (in_hw[1] - pool_hw[1]) // stride_hw[1] + 1
+    return tuple((size - pool) // stride + 1
+                 for size, pool, stride in zip(padded, pool_hw, stride_hw))

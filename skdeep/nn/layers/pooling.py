@@ -6,21 +6,26 @@ from .base import Layer
 
 
 class Pool2D(Layer):
-    """Base of the pooling layers: windows of ``pool`` every ``stride`` pixels, no padding.
+    """Base of the pooling layers: windows of ``pool`` every ``stride`` pixels, starting
+    ``pad`` pixels before the map (padded positions take no part in a window).
 
-    Output shape ``(n, (H - pool) // stride + 1, (W - pool) // stride + 1, C)``.
+    Output shape ``(n, (H + 2 pad - pool) // stride + 1, (W + 2 pad - pool) // stride + 1,
+    C)``.
 
     Parameters
     ----------
     in_shape : (H, W, C)
     pool, stride : (int, int)
+    pad : (int, int)
+        At most half the window along each axis.
     """
 
-    def __init__(self, in_shape, pool=(2, 2), stride=None):
+    def __init__(self, in_shape, pool=(2, 2), stride=None, pad=(0, 0)):
         self.in_shape = tuple(in_shape)
         self.pool = tuple(pool)
         self.stride = self.pool if stride is None else tuple(stride)
-        self.out_hw = pool_geometry(self.in_shape[:2], self.pool, self.stride)
+        self.pad = tuple(pad)
+        self.out_hw = pool_geometry(self.in_shape[:2], self.pool, self.stride, self.pad)
 
     @property
     def out_shape(self):
@@ -29,21 +34,23 @@ class Pool2D(Layer):
     @property
     def label(self):
         text = f"{type(self).__name__} {self.pool[0]}x{self.pool[1]}"
-        return text if self.stride == self.pool else f"{text} stride {self.stride[0]}"
+        if self.stride != self.pool:
+            text += f" stride {self.stride[0]}"
+        return text + f" pad {self.pad[0]}" if any(self.pad) else text
 
 
 class MaxPool2D(Pool2D):
     """The maximum of each window; the gradient goes to the maximum's position."""
 
     def forward(self, x, ctx):
-        out, index = self.backend.max_pool2d(x, self.pool, self.stride, self.out_hw)
+        out, index = self.backend.max_pool2d(x, self.pool, self.stride, self.out_hw, self.pad)
         if ctx.training:
             self._index, self._x_shape = index, x.shape
         return out
 
     def backward(self, dy):
         return self.backend.pool2d_backward_from_index(dy, self._index, self._x_shape,
-                                                       self.pool, self.stride)
+                                                       self.pool, self.stride, self.pad)
 
 
 class AvgPool2D(Pool2D):
@@ -52,10 +59,11 @@ class AvgPool2D(Pool2D):
     def forward(self, x, ctx):
         if ctx.training:
             self._x_shape = x.shape
-        return self.backend.avg_pool2d(x, self.pool, self.stride, self.out_hw)
+        return self.backend.avg_pool2d(x, self.pool, self.stride, self.out_hw, self.pad)
 
     def backward(self, dy):
-        return self.backend.avg_pool2d_backward(dy, self.pool, self.stride, self._x_shape)
+        return self.backend.avg_pool2d_backward(dy, self.pool, self.stride, self._x_shape,
+                                               self.pad)
 
 
 class StochasticPool2D(Pool2D):
@@ -70,20 +78,21 @@ class StochasticPool2D(Pool2D):
     uses_row_keys = True
     stochastic = True
 
-    def __init__(self, in_shape, pool=(2, 2), stride=None, layer_id=0):
-        super().__init__(in_shape, pool, stride)
+    def __init__(self, in_shape, pool=(2, 2), stride=None, pad=(0, 0), layer_id=0):
+        super().__init__(in_shape, pool, stride, pad)
         self.layer_id = layer_id
 
     def forward(self, x, ctx):
         backend = self.backend
         if not ctx.training:
-            return backend.stochastic_pool2d_expectation(x, self.pool, self.stride, self.out_hw)
+            return backend.stochastic_pool2d_expectation(x, self.pool, self.stride, self.out_hw,
+                                                        self.pad)
         stream = stream_key(ctx.seed, ctx.epoch, self.layer_id)
         out, self._index = backend.stochastic_pool2d_sample(x, ctx.row_keys, stream, self.pool,
-                                                            self.stride, self.out_hw)
+                                                            self.stride, self.out_hw, self.pad)
         self._x_shape = x.shape
         return out
 
     def backward(self, dy):
         return self.backend.pool2d_backward_from_index(dy, self._index, self._x_shape,
-                                                       self.pool, self.stride)
+                                                       self.pool, self.stride, self.pad)

@@ -37,24 +37,26 @@ def conv2d_backward(dy, x, w, spec):
 
 
 def max_pool2d(x, spec):
-    return _nchw(pool.max_pool2d(_nhwc(x, spec.dtype), spec.pool, spec.stride, spec.out_hw)[0])
+    return _nchw(pool.max_pool2d(_nhwc(x, spec.dtype), spec.pool, spec.stride, spec.out_hw,
+                                 spec.pad)[0])
 
 
 def max_pool2d_backward(dy, x, spec):
     x_nhwc = _nhwc(x, spec.dtype)
-    _, index = pool.max_pool2d(x_nhwc, spec.pool, spec.stride, spec.out_hw)
+    _, index = pool.max_pool2d(x_nhwc, spec.pool, spec.stride, spec.out_hw, spec.pad)
     return _nchw(pool.pool2d_backward_from_index(_nhwc(dy, spec.dtype), index, x_nhwc.shape,
                                                  spec.dtype))
 
 
 def avg_pool2d(x, spec):
-    return _nchw(pool.avg_pool2d(_nhwc(x, spec.dtype), spec.pool, spec.stride, spec.out_hw))
+    return _nchw(pool.avg_pool2d(_nhwc(x, spec.dtype), spec.pool, spec.stride, spec.out_hw,
+                                 spec.pad))
 
 
 def avg_pool2d_backward(dy, x, spec):
     x_shape = (x.shape[0], x.shape[2], x.shape[3], x.shape[1])
     return _nchw(pool.avg_pool2d_backward(_nhwc(dy, spec.dtype), spec.pool, spec.stride,
-                                          x_shape))
+                                          x_shape, spec.pad))
 
 
 def stochastic_pool2d(x, spec, seed):
@@ -62,9 +64,10 @@ def stochastic_pool2d(x, spec, seed):
     x_nhwc = _nhwc(x, spec.dtype)
     if seed is None:
         return _nchw(pool.stochastic_pool2d_expectation(x_nhwc, spec.pool, spec.stride,
-                                                        spec.out_hw))
+                                                        spec.out_hw, spec.pad))
     keys = index_keys(x_nhwc.shape[0], np.uint64(seed))
-    y, _ = pool.stochastic_pool2d_sample(x_nhwc, keys, 0, spec.pool, spec.stride, spec.out_hw)
+    y, _ = pool.stochastic_pool2d_sample(x_nhwc, keys, 0, spec.pool, spec.stride, spec.out_hw,
+                                         spec.pad)
     return _nchw(y)
 
 
@@ -72,8 +75,8 @@ def stochastic_pool2d_backward(dy, x, spec, seed):
     x_nhwc, dy_nhwc = _nhwc(x, spec.dtype), _nhwc(dy, spec.dtype)
     if seed is None:
         return _nchw(pool.stochastic_pool2d_expectation_backward(dy_nhwc, x_nhwc, spec.pool,
-                                                                 spec.stride))
+                                                                 spec.stride, spec.pad))
     keys = index_keys(x_nhwc.shape[0], np.uint64(seed))
     _, index = pool.stochastic_pool2d_sample(x_nhwc, keys, 0, spec.pool, spec.stride,
-                                             spec.out_hw)
+                                             spec.out_hw, spec.pad)
     return _nchw(pool.pool2d_backward_from_index(dy_nhwc, index, x_nhwc.shape, spec.dtype))

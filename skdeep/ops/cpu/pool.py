@@ -1,12 +1,14 @@
 """2-D pooling on the CPU: Numba kernels over channels-last (NHWC) arrays.
 
-Windows of ``pool_h x pool_w`` start every ``stride`` pixels, without padding:
-``out = (size - pool) // stride + 1`` per spatial axis. Max and stochastic pooling record,
-for each output, the flat input position ``ih * W + iw`` they took (``index``), which is
-all their backward pass needs. Each kernel works on a range of images; ranges run on the
-cores (:func:`skdeep.ops.cpu.threads.over_ranges`) and each image writes only its own
-slice, so results do not depend on the number of threads. Backward kernels add into a
-zeroed ``dx``.
+Windows of ``pool_h x pool_w`` start every ``stride`` pixels, ``pad`` pixels before the
+map's first row and column: ``out = (size + 2 * pad - pool) // stride + 1`` per spatial
+axis. Padded positions take no part: a max ignores them, an average divides by the
+window's pixels inside the map (``count_include_pad=False``), stochastic pooling draws
+only among them. Max and stochastic pooling record, for each output, the flat input
+position ``ih * W + iw`` they took (``index``), which is all their backward pass needs.
+Each kernel works on a range of images; ranges run on the cores
+(:func:`skdeep.ops.cpu.threads.over_ranges`) and each image writes only its own slice, so
+results do not depend on the number of threads. Backward kernels add into a zeroed ``dx``.
 """
 
 import numpy as np
@@ -16,20 +18,28 @@ from .random import mix, uniform
 from .threads import kernel_threads, over_ranges
 
 
+@njit(cache=True, inline="always")
+def window(o, stride, pad, pool, size):
+    """The input rows (or columns) ``[first, stop)`` of output ``o``'s window inside the map."""
+    start = o * stride - pad
+    return max(start, 0), min(start + pool, size)
+
+
 @njit(cache=True, nogil=True)
-def max_pool_forward(x, pool_h, pool_w, stride_h, stride_w, out, index, first, stop):
-    width = x.shape[2]
+def max_pool_forward(x, pool_h, pool_w, stride_h, stride_w, pad_h, pad_w, out, index, first,
+                     stop):
+    height, width = x.shape[1], x.shape[2]
     out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
     for n in range(first, stop):
         for oh in range(out_h):
+            h0, h1 = window(oh, stride_h, pad_h, pool_h, height)
             for ow in range(out_w):
-                h0, w0 = oh * stride_h, ow * stride_w
+                w0, w1 = window(ow, stride_w, pad_w, pool_w, width)
                 for c in range(channels):
                     out[n, oh, ow, c] = x[n, h0, w0, c]
                     index[n, oh, ow, c] = h0 * width + w0
-                for ph in range(pool_h):
-                    for pw in range(pool_w):
-                        ih, iw = h0 + ph, w0 + pw
+                for ih in range(h0, h1):
+                    for iw in range(w0, w1):
                         flat = ih * width + iw
                         for c in range(channels):
                             # Selects rather than a branch, so that the channel loop vectorizes.
@@ -55,53 +65,57 @@ def pool_backward_from_index(dy, index, dx, first, stop):
 
 
 @njit(cache=True, nogil=True)
-def avg_pool_forward(x, pool_h, pool_w, stride_h, stride_w, out, first, stop):
+def avg_pool_forward(x, pool_h, pool_w, stride_h, stride_w, pad_h, pad_w, out, first, stop):
+    height, width = x.shape[1], x.shape[2]
     out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
-    scale = 1.0 / (pool_h * pool_w)
     for n in range(first, stop):
         for oh in range(out_h):
+            h0, h1 = window(oh, stride_h, pad_h, pool_h, height)
             for ow in range(out_w):
-                h0, w0 = oh * stride_h, ow * stride_w
+                w0, w1 = window(ow, stride_w, pad_w, pool_w, width)
+                scale = 1.0 / ((h1 - h0) * (w1 - w0))
                 for c in range(channels):
                     out[n, oh, ow, c] = 0.0
-                for ph in range(pool_h):
-                    for pw in range(pool_w):
+                for ih in range(h0, h1):
+                    for iw in range(w0, w1):
                         for c in range(channels):
-                            out[n, oh, ow, c] += x[n, h0 + ph, w0 + pw, c]
+                            out[n, oh, ow, c] += x[n, ih, iw, c]
                 for c in range(channels):
                     out[n, oh, ow, c] *= scale
 
 
 @njit(cache=True, nogil=True)
-def avg_pool_backward(dy, pool_h, pool_w, stride_h, stride_w, dx, first, stop):
+def avg_pool_backward(dy, pool_h, pool_w, stride_h, stride_w, pad_h, pad_w, dx, first, stop):
+    height, width = dx.shape[1], dx.shape[2]
     out_h, out_w, channels = dy.shape[1], dy.shape[2], dy.shape[3]
-    scale = 1.0 / (pool_h * pool_w)
     for n in range(first, stop):
         for oh in range(out_h):
+            h0, h1 = window(oh, stride_h, pad_h, pool_h, height)
             for ow in range(out_w):
-                h0, w0 = oh * stride_h, ow * stride_w
-                for ph in range(pool_h):
-                    for pw in range(pool_w):
+                w0, w1 = window(ow, stride_w, pad_w, pool_w, width)
+                scale = 1.0 / ((h1 - h0) * (w1 - w0))
+                for ih in range(h0, h1):
+                    for iw in range(w0, w1):
                         for c in range(channels):
-                            dx[n, h0 + ph, w0 + pw, c] += dy[n, oh, ow, c] * scale
+                            dx[n, ih, iw, c] += dy[n, oh, ow, c] * scale
 
 
 @njit(cache=True)
-def _positive_sums(x, n, h0, w0, c, pool_h, pool_w):
-    """Sum and sum of squares of ``max(x, 0)`` over one window."""
+def _positive_sums(x, n, h0, h1, w0, w1, c):
+    """Sum and sum of squares of ``max(x, 0)`` over the window ``[h0, h1) x [w0, w1)``."""
     total = 0.0
     squares = 0.0
-    for ph in range(pool_h):
-        for pw in range(pool_w):
-            v = max(x[n, h0 + ph, w0 + pw, c], 0.0)
+    for ih in range(h0, h1):
+        for iw in range(w0, w1):
+            v = max(x[n, ih, iw, c], 0.0)
             total += v
             squares += v * v
     return total, squares
 
 
 @njit(cache=True, nogil=True)
-def stochastic_pool_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, out, index,
-                           first, stop):
+def stochastic_pool_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, pad_h, pad_w,
+                           out, index, first, stop):
     """Training: each output takes one input of its window, drawn with probability
     proportional to the window's non-negative activations (``max(x, 0)``); a window with
     no positive activation outputs 0 and records ``index = -1``.
@@ -109,84 +123,89 @@ def stochastic_pool_sample(x, keys, stream, pool_h, pool_w, stride_h, stride_w, 
     The draw for output ``(oh, ow, c)`` of image ``n`` is a hash of ``keys[n]``,
     ``stream`` and the output's position.
     """
-    width = x.shape[2]
+    height, width = x.shape[1], x.shape[2]
     out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
     for n in range(first, stop):
         row = mix(keys[n] ^ stream)
         for oh in range(out_h):
+            h0, h1 = window(oh, stride_h, pad_h, pool_h, height)
             for ow in range(out_w):
-                h0, w0 = oh * stride_h, ow * stride_w
+                w0, w1 = window(ow, stride_w, pad_w, pool_w, width)
                 for c in range(channels):
-                    total, _ = _positive_sums(x, n, h0, w0, c, pool_h, pool_w)
+                    total, _ = _positive_sums(x, n, h0, h1, w0, w1, c)
                     out[n, oh, ow, c] = 0.0
                     index[n, oh, ow, c] = -1
                     if total <= 0.0:
                         continue
                     target = uniform(row, (oh * out_w + ow) * channels + c) * total
                     running = 0.0
-                    for ph in range(pool_h):
-                        for pw in range(pool_w):
-                            v = max(x[n, h0 + ph, w0 + pw, c], 0.0)
+                    for ih in range(h0, h1):
+                        for iw in range(w0, w1):
+                            v = max(x[n, ih, iw, c], 0.0)
                             if v > 0.0 and index[n, oh, ow, c] < 0:
                                 running += v
                                 if running > target:
                                     out[n, oh, ow, c] = v
-                                    index[n, oh, ow, c] = (h0 + ph) * width + w0 + pw
+                                    index[n, oh, ow, c] = ih * width + iw
                     if index[n, oh, ow, c] < 0:  # rounding left target at the total
-                        for ph in range(pool_h):
-                            for pw in range(pool_w):
-                                v = x[n, h0 + ph, w0 + pw, c]
+                        for ih in range(h0, h1):
+                            for iw in range(w0, w1):
+                                v = x[n, ih, iw, c]
                                 if v > 0.0:
                                     out[n, oh, ow, c] = v
-                                    index[n, oh, ow, c] = (h0 + ph) * width + w0 + pw
+                                    index[n, oh, ow, c] = ih * width + iw
 
 
 @njit(cache=True, nogil=True)
-def stochastic_pool_expectation(x, pool_h, pool_w, stride_h, stride_w, out, first, stop):
+def stochastic_pool_expectation(x, pool_h, pool_w, stride_h, stride_w, pad_h, pad_w, out,
+                                first, stop):
     """Predict: the probability-weighted average ``sum a_i^2 / sum a_i``, ``a = max(x, 0)``."""
+    height, width = x.shape[1], x.shape[2]
     out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
     for n in range(first, stop):
         for oh in range(out_h):
+            h0, h1 = window(oh, stride_h, pad_h, pool_h, height)
             for ow in range(out_w):
-                h0, w0 = oh * stride_h, ow * stride_w
+                w0, w1 = window(ow, stride_w, pad_w, pool_w, width)
                 for c in range(channels):
-                    total, squares = _positive_sums(x, n, h0, w0, c, pool_h, pool_w)
+                    total, squares = _positive_sums(x, n, h0, h1, w0, w1, c)
                     out[n, oh, ow, c] = squares / total if total > 0.0 else 0.0
 
 
 @njit(cache=True, nogil=True)
-def stochastic_pool_expectation_backward(dy, x, pool_h, pool_w, stride_h, stride_w, dx, first,
-                                         stop):
+def stochastic_pool_expectation_backward(dy, x, pool_h, pool_w, stride_h, stride_w, pad_h,
+                                         pad_w, dx, first, stop):
     """Gradient of :func:`stochastic_pool_expectation`: ``(2 a_j - y) / sum a`` for ``a_j > 0``."""
+    height, width = x.shape[1], x.shape[2]
     out_h, out_w, channels = dy.shape[1], dy.shape[2], dy.shape[3]
     for n in range(first, stop):
         for oh in range(out_h):
+            h0, h1 = window(oh, stride_h, pad_h, pool_h, height)
             for ow in range(out_w):
-                h0, w0 = oh * stride_h, ow * stride_w
+                w0, w1 = window(ow, stride_w, pad_w, pool_w, width)
                 for c in range(channels):
-                    total, squares = _positive_sums(x, n, h0, w0, c, pool_h, pool_w)
+                    total, squares = _positive_sums(x, n, h0, h1, w0, w1, c)
                     if total <= 0.0:
                         continue
                     y = squares / total
                     g = dy[n, oh, ow, c] / total
-                    for ph in range(pool_h):
-                        for pw in range(pool_w):
-                            v = x[n, h0 + ph, w0 + pw, c]
+                    for ih in range(h0, h1):
+                        for iw in range(w0, w1):
+                            v = x[n, ih, iw, c]
                             if v > 0.0:
-                                dx[n, h0 + ph, w0 + pw, c] += g * (2.0 * v - y)
+                                dx[n, ih, iw, c] += g * (2.0 * v - y)
 
 
 def _pool_output(x, out_hw):
     return np.empty((x.shape[0], out_hw[0], out_hw[1], x.shape[3]), dtype=x.dtype)
 
 
-def max_pool2d(x, pool_hw, stride_hw, out_hw):
+def max_pool2d(x, pool_hw, stride_hw, out_hw, pad_hw):
     """Max pooling; returns the output and the flat input position each output took."""
     out = _pool_output(x, out_hw)
     index = np.empty(out.shape, dtype=np.int32)
     with kernel_threads():
-        over_ranges(max_pool_forward, len(x), x, pool_hw[0], pool_hw[1], stride_hw[0],
-                    stride_hw[1], out, index)
+        over_ranges(max_pool_forward, len(x), x, *pool_hw, *stride_hw, *pad_hw, out, index)
     return out, index
 
 
@@ -198,43 +217,42 @@ def pool2d_backward_from_index(dy, index, x_shape, dtype):
     return dx
 
 
-def avg_pool2d(x, pool_hw, stride_hw, out_hw):
+def avg_pool2d(x, pool_hw, stride_hw, out_hw, pad_hw):
     out = _pool_output(x, out_hw)
     with kernel_threads():
-        over_ranges(avg_pool_forward, len(x), x, pool_hw[0], pool_hw[1], stride_hw[0],
-                    stride_hw[1], out)
+        over_ranges(avg_pool_forward, len(x), x, *pool_hw, *stride_hw, *pad_hw, out)
     return out
 
 
-def avg_pool2d_backward(dy, pool_hw, stride_hw, x_shape):
+def avg_pool2d_backward(dy, pool_hw, stride_hw, x_shape, pad_hw):
     dx = np.zeros(x_shape, dtype=dy.dtype)
     with kernel_threads():
-        over_ranges(avg_pool_backward, x_shape[0], np.ascontiguousarray(dy), pool_hw[0],
-                    pool_hw[1], stride_hw[0], stride_hw[1], dx)
+        over_ranges(avg_pool_backward, x_shape[0], np.ascontiguousarray(dy), *pool_hw,
+                    *stride_hw, *pad_hw, dx)
     return dx
 
 
-def stochastic_pool2d_sample(x, keys, stream, pool_hw, stride_hw, out_hw):
+def stochastic_pool2d_sample(x, keys, stream, pool_hw, stride_hw, out_hw, pad_hw):
     """Training-time stochastic pooling; returns the output and the positions drawn."""
     out = _pool_output(x, out_hw)
     index = np.empty(out.shape, dtype=np.int32)
     with kernel_threads():
-        over_ranges(stochastic_pool_sample, len(x), x, keys, np.uint64(stream), pool_hw[0],
-                    pool_hw[1], stride_hw[0], stride_hw[1], out, index)
+        over_ranges(stochastic_pool_sample, len(x), x, keys, np.uint64(stream), *pool_hw,
+                    *stride_hw, *pad_hw, out, index)
     return out, index
 
 
-def stochastic_pool2d_expectation(x, pool_hw, stride_hw, out_hw):
+def stochastic_pool2d_expectation(x, pool_hw, stride_hw, out_hw, pad_hw):
     out = _pool_output(x, out_hw)
     with kernel_threads():
-        over_ranges(stochastic_pool_expectation, len(x), x, pool_hw[0], pool_hw[1],
-                    stride_hw[0], stride_hw[1], out)
+        over_ranges(stochastic_pool_expectation, len(x), x, *pool_hw, *stride_hw, *pad_hw,
+                    out)
     return out
 
 
-def stochastic_pool2d_expectation_backward(dy, x, pool_hw, stride_hw):
+def stochastic_pool2d_expectation_backward(dy, x, pool_hw, stride_hw, pad_hw):
     dx = np.zeros_like(x)
     with kernel_threads():
         over_ranges(stochastic_pool_expectation_backward, len(x), np.ascontiguousarray(dy), x,
-                    pool_hw[0], pool_hw[1], stride_hw[0], stride_hw[1], dx)
+                    *pool_hw, *stride_hw, *pad_hw, dx)
     return dx

@@ -69,26 +69,27 @@ def _pool_inputs(arrays, spec):
 
 def max_pool2d(x, spec):
     (x,), on_device = _pool_inputs([x], spec)
-    y, _ = pool_ops.max_pool2d(x, spec.pool, spec.stride, spec.out_hw)
+    y, _ = pool_ops.max_pool2d(x, spec.pool, spec.stride, spec.out_hw, spec.pad)
     return _result(permute4(y, _TO_NCHW), on_device)
 
 
 def max_pool2d_backward(dy, x, spec):
     (dy, x), on_device = _pool_inputs([dy, x], spec)
-    _, index = pool_ops.max_pool2d(x, spec.pool, spec.stride, spec.out_hw)
-    dx = pool_ops.pool2d_backward_from_index(dy, index, tuple(x.shape), spec.pool, spec.stride)
+    _, index = pool_ops.max_pool2d(x, spec.pool, spec.stride, spec.out_hw, spec.pad)
+    dx = pool_ops.pool2d_backward_from_index(dy, index, tuple(x.shape), spec.pool, spec.stride,
+                                             spec.pad)
     return _result(permute4(dx, _TO_NCHW), on_device)
 
 
 def avg_pool2d(x, spec):
     (x,), on_device = _pool_inputs([x], spec)
-    y = pool_ops.avg_pool2d(x, spec.pool, spec.stride, spec.out_hw)
+    y = pool_ops.avg_pool2d(x, spec.pool, spec.stride, spec.out_hw, spec.pad)
     return _result(permute4(y, _TO_NCHW), on_device)
 
 
 def avg_pool2d_backward(dy, x, spec):
     (dy, x), on_device = _pool_inputs([dy, x], spec)
-    dx = pool_ops.avg_pool2d_backward(dy, spec.pool, spec.stride, tuple(x.shape))
+    dx = pool_ops.avg_pool2d_backward(dy, spec.pool, spec.stride, tuple(x.shape), spec.pad)
     return _result(permute4(dx, _TO_NCHW), on_device)
 
 
@@ -100,20 +101,22 @@ def stochastic_pool2d(x, spec, seed):
     """``seed`` None: predict-time expectation; else training-time draws."""
     (x,), on_device = _pool_inputs([x], spec)
     if seed is None:
-        y = pool_ops.stochastic_pool2d_expectation(x, spec.pool, spec.stride, spec.out_hw)
+        y = pool_ops.stochastic_pool2d_expectation(x, spec.pool, spec.stride, spec.out_hw,
+                                                   spec.pad)
     else:
         y, _ = pool_ops.stochastic_pool2d_sample(x, _keys(x.shape[0], seed), 0, spec.pool,
-                                                 spec.stride, spec.out_hw)
+                                                 spec.stride, spec.out_hw, spec.pad)
     return _result(permute4(y, _TO_NCHW), on_device)
 
 
 def stochastic_pool2d_backward(dy, x, spec, seed):
     (dy, x), on_device = _pool_inputs([dy, x], spec)
     if seed is None:
-        dx = pool_ops.stochastic_pool2d_expectation_backward(dy, x, spec.pool, spec.stride)
+        dx = pool_ops.stochastic_pool2d_expectation_backward(dy, x, spec.pool, spec.stride,
+                                                             spec.pad)
     else:
         _, index = pool_ops.stochastic_pool2d_sample(x, _keys(x.shape[0], seed), 0, spec.pool,
-                                                     spec.stride, spec.out_hw)
+                                                     spec.stride, spec.out_hw, spec.pad)
         dx = pool_ops.pool2d_backward_from_index(dy, index, tuple(x.shape), spec.pool,
-                                                 spec.stride)
+                                                 spec.stride, spec.pad)
     return _result(permute4(dx, _TO_NCHW), on_device)
