@@ -83,7 +83,8 @@ class BaseNetwork(BaseEstimator):
 
     @property
     def coefs_(self):
-        """list of ndarray: weight matrices of the dense layers, input to output."""
+        """list of ndarray: weight matrices of the dense layers, input to output
+        (auxiliary classifiers' not included)."""
         check_is_fitted(self)
         return [layer.W for layer in self._dense_layers()]
 
@@ -94,7 +95,7 @@ class BaseNetwork(BaseEstimator):
         return [layer.b for layer in self._dense_layers()]
 
     def _dense_layers(self):
-        return [layer for layer in self._network.layers if isinstance(layer, Dense)]
+        return [layer for layer in self._network.inference_layers if isinstance(layer, Dense)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

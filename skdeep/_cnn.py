@@ -13,6 +13,7 @@ from ._hyperparameters import constraints, parameters_doc, records_for
 from ._regressor import NetworkRegressor
 from .nn.architectures import conv_stack, dense_stack, spec_stack
 from .nn.presets import preset_specs
+from .nn.specs import AuxiliaryHeads
 
 
 class _CNNLayers:
@@ -99,8 +100,9 @@ class _CNNLayers:
                     augment=self.augment,
                 )
             else:
-                layers, n_flat = spec_stack((height, width, channels), self._specs(
-                    (height, width, channels)), augment=self.augment)
+                layers, n_flat = spec_stack(
+                    (height, width, channels), self._specs((height, width, channels)),
+                    augment=self.augment, heads=AuxiliaryHeads(n_outputs, self.aux_weight))
         except ValueError as error:
             raise ValueError(f"{error} The input has input_shape {shape} "
                              f"(n_features={int(np.prod(shape))}).") from None
@@ -189,7 +191,7 @@ class CNNClassifier(_CNNLayers, NetworkClassifier):
         self, hidden_layer_sizes=(100,), activation="relu", *, input_shape=None,
         filters=(32, 64), kernel_size=3, strides=1, padding="same", pooling="max", pool_size=2,
         spatial_dropout=0.0, residual=False, augment=None, architecture=None, depth=None,
-        width=None, initializer="auto",
+        width=None, aux_weight=0.3, initializer="auto",
         optimizer="adam", learning_rate="auto", lr_schedule="constant", momentum=0.9,
         beta_1=0.9, beta_2=0.999, rho=0.9, epsilon=1e-8, batch_size="auto", max_iter=200,
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False, loss="auto",
@@ -212,6 +214,7 @@ class CNNClassifier(_CNNLayers, NetworkClassifier):
         self.architecture = architecture
         self.depth = depth
         self.width = width
+        self.aux_weight = aux_weight
         self.initializer = initializer
         self.optimizer = optimizer
         self.learning_rate = learning_rate
@@ -259,7 +262,7 @@ class CNNRegressor(_CNNLayers, NetworkRegressor):
         self, hidden_layer_sizes=(100,), activation="relu", *, input_shape=None,
         filters=(32, 64), kernel_size=3, strides=1, padding="same", pooling="max", pool_size=2,
         spatial_dropout=0.0, residual=False, augment=None, architecture=None, depth=None,
-        width=None, initializer="auto",
+        width=None, aux_weight=0.3, initializer="auto",
         optimizer="adam", learning_rate="auto", lr_schedule="constant", momentum=0.9,
         beta_1=0.9, beta_2=0.999, rho=0.9, epsilon=1e-8, batch_size="auto", max_iter=200,
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False,
@@ -282,6 +285,7 @@ class CNNRegressor(_CNNLayers, NetworkRegressor):
         self.architecture = architecture
         self.depth = depth
         self.width = width
+        self.aux_weight = aux_weight
         self.initializer = initializer
         self.optimizer = optimizer
         self.learning_rate = learning_rate

@@ -248,6 +248,14 @@ width : int or None, default=None
     ``"lenet5"``, 32 for ``"alexnet"``, 16 for ``"vgg"`` and ``"resnet"``, 12 for
     ``"densenet"``.
 """),
+    Hyperparameter(('aux_weight',), [Interval(Real, 0, None, closed="left")], """\
+aux_weight : float, default=0.3
+    Weight of each auxiliary classifier's loss in the training loss (GoogLeNet's, in
+    ``"inception"`` or an ``("aux", ...)`` spec): a side branch that predicts the target
+    from an intermediate map, so that gradient reaches the early layers directly. 0 builds
+    no auxiliary classifiers. They never affect predictions; ``loss_curve_`` includes
+    their weighted losses (the loss being minimized), validation scores do not.
+"""),
 ]
 
 

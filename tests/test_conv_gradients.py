@@ -35,9 +35,12 @@ def test_conv_layer_gradient(kernel, stride, padding):
     _check_layer(Conv2D((5, 6, 3), 4, kernel, stride, padding), _maps((2, 5, 6, 3)))
 
 
+@pytest.mark.parametrize("window, stride, pad", [((2, 2), None, (0, 0)),
+                                                ((3, 3), (1, 1), (1, 1)),
+                                                ((3, 2), (2, 2), (1, 1))])
 @pytest.mark.parametrize("pool", [MaxPool2D, AvgPool2D, StochasticPool2D])
-def test_pooling_layer_gradient(pool):
-    _check_layer(pool((5, 4, 3), (2, 2)), _maps((3, 5, 4, 3)))
+def test_pooling_layer_gradient(pool, window, stride, pad):
+    _check_layer(pool((5, 4, 3), window, stride, pad), _maps((3, 5, 4, 3)))
 
 
 def test_stochastic_pooling_training_gradient_goes_to_the_drawn_activation():
@@ -127,6 +130,10 @@ def test_two_branch_residual_gradient(shortcut, first):
     # three branches, the fork first (nothing before it trains)
     [("concat", [("conv", 2, 1)], ["tanh", ("conv", 3, 3), "bn"], [("avgpool", 1)]),
      "tanh"],
+    # an inception module: 1x1 | 1x1 -> 3x3 | 1x1 -> 5x5 | 3x3 max pool (padded) -> 1x1
+    [("conv", 3, 3), "tanh",
+     ("concat", [("conv", 2, 1)], [("conv", 2, 1), "tanh", ("conv", 2, 3)],
+      [("conv", 1, 1), "tanh", ("conv", 2, 5)], [("maxpool", 3, 1, 1), ("conv", 1, 1)])],
 ])
 def test_concatenated_branches_gradient(specs):
     layers, shape = build_layers(specs, (5, 5, 2))

@@ -146,6 +146,10 @@ class Backend(ABC):
     def add(self, a, b): ...
 
     @abstractmethod
+    def scale(self, a, factor):
+        """A new array ``a * factor``."""
+
+    @abstractmethod
     def concat_channels(self, parts):
         """Channels-last maps of the same (N, H, W) joined along the channel axis."""
 

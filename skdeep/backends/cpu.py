@@ -162,6 +162,7 @@ class CPUBackend(Backend):
                                                       out_hw, pad)
 
     add = staticmethod(shortcut.add)
+    scale = staticmethod(shortcut.scale)
     concat_channels = staticmethod(concat.concat_channels)
     split_channels = staticmethod(concat.split_channels)
     strided_window = staticmethod(shortcut.strided_window)

@@ -136,6 +136,7 @@ class CUDABackend(Backend):
     stochastic_pool2d_sample = staticmethod(pool.stochastic_pool2d_sample)
     stochastic_pool2d_expectation = staticmethod(pool.stochastic_pool2d_expectation)
     add = staticmethod(shortcut.add)
+    scale = staticmethod(shortcut.scale)
     concat_channels = staticmethod(concat.concat_channels)
     split_channels = staticmethod(concat.split_channels)
     strided_window = staticmethod(shortcut.strided_window)

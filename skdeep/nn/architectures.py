@@ -167,9 +167,10 @@ def _make_pool(pooling, shape, pool_hw, block):
                          f"{shape[0]}x{shape[1]}): {error}") from None
 
 
-def spec_stack(in_shape, specs, *, augment=None):
+def spec_stack(in_shape, specs, *, augment=None, heads=None):
     """Layers for a list of layer specs (:mod:`skdeep.nn.specs`), then a flatten: the
     feature extractor of a CNN whose ``architecture`` is a preset or a spec list.
+    ``heads`` (:class:`skdeep.nn.specs.AuxiliaryHeads`) sizes the auxiliary classifiers.
 
     Returns
     -------
@@ -177,7 +178,7 @@ def spec_stack(in_shape, specs, *, augment=None):
     n_out : int
         Width of the flattened output.
     """
-    layers, shape = build_layers(specs, in_shape)
+    layers, shape = build_layers(specs, in_shape, heads=heads)
     if augment:
         layers.insert(0, Augment(augment, AUGMENT_LAYER_ID))
     return layers + [Flatten()], int(np.prod(shape))

@@ -5,6 +5,7 @@ import numpy as np
 from ._host import host_backend
 from .context import INFERENCE
 from .initializers import INITIALIZERS
+from .layers import AuxiliaryOutput, inference_layers
 
 
 class Network:
@@ -30,6 +31,8 @@ class Network:
     def __init__(self, layers, loss, dtype, backend=None):
         self.backend = host_backend() if backend is None else backend
         self.layers = layers
+        self.inference_layers = inference_layers(layers)
+        self.auxiliary_outputs = [layer for layer in layers if isinstance(layer, AuxiliaryOutput)]
         for layer in layers:
             layer.backend = self.backend
         self.loss = loss
@@ -124,8 +127,9 @@ class Network:
                 target[...] = 1.0 if spec.init == "ones" else 0.0
 
     def forward(self, x, ctx=INFERENCE):
-        """Raw output of the last layer (before the loss's link)."""
-        for layer in self.layers:
+        """Raw output of the last layer (before the loss's link). Auxiliary classifiers
+        run only while training."""
+        for layer in self.layers if ctx.training else self.inference_layers:
             x = layer.forward(x, ctx)
         return x
 
@@ -136,17 +140,30 @@ class Network:
             if not layer.needs_input_grad:
                 break
 
-    def loss_and_gradient(self, x, y, sample_fraction, ctx):
-        """Forward, loss, backward: returns the data loss (a float on the CPU, a one-element
-        device array on a GPU) and leaves its gradient in ``grad``."""
+    def loss_terms(self, x, y, sample_fraction, ctx):
+        """Forward, loss, backward: returns the data loss and each auxiliary classifier's
+        weighted loss (floats on the CPU, one-element device arrays on a GPU) and leaves
+        the gradient of their sum in ``grad``."""
         backend = self.backend
         raw = self.forward(x, ctx)
         p = sample_fraction
         if p is None:
             p = backend.uniform_fraction(len(x), self.dtype)
         value, d_raw = backend.loss_and_gradient(self.loss, raw, y, p)
+        terms = [value]
+        for output in self.auxiliary_outputs:
+            weighted = backend.scale(p, output.weight)  # the branch's share of the loss
+            aux_value, d_aux = backend.loss_and_gradient(self.loss, output.raw_output(), y,
+                                                         weighted)
+            output.set_output_gradient(d_aux)
+            terms.append(aux_value)
         self.backward(d_raw)
-        return value
+        return terms
+
+    def loss_and_gradient(self, x, y, sample_fraction, ctx):
+        """:meth:`loss_terms` summed into one float."""
+        terms = self.loss_terms(x, y, sample_fraction, ctx)
+        return sum(float(np.sum(self.backend.to_numpy(term))) for term in terms)
 
     def inference_loss(self, x, y, sample_fraction, chunk=256):
         """The data loss of the network without random masks (inference mode), as a float;

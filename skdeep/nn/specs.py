@@ -35,24 +35,38 @@ padding)``                                         not given; padding (0 if not 
                                                    outputs side by side along the channels
                                                    (``[]``: the input itself); all must give
                                                    the same height and width
+``("aux", [spec, ...])``,                          an auxiliary classifier (GoogLeNet's) on
+``("aux", [spec, ...], hidden_units)``,            the current maps: the specs, a flatten,
+``("aux", [spec, ...], hidden_units, dropout)``    ReLU dense layers of ``hidden_units`` (an
+                                                   int or a tuple) with dropout, and a dense
+                                                   output; its loss, weighted by
+                                                   ``aux_weight``, joins the training loss;
+                                                   the main path goes on with the same maps
+                                                   and predictions never use it
 =================================================  ==========================================
 
 After the specs the maps are flattened and the dense head of ``hidden_layer_sizes``
 follows.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .activations import ACTIVATIONS
 from .layers import (
     Activation,
+    AuxiliaryFork,
+    AuxiliaryOutput,
     AvgPool2D,
     BatchNorm,
     BranchFork,
     BranchMerge,
     BranchSwitch,
     Conv2D,
+    Dense,
     Dropout,
+    Flatten,
     MaxPool2D,
     ResidualAdd,
     ResidualFork,
@@ -73,6 +87,8 @@ _FORMS = {
     "residual": "('residual', [spec, ...][, [shortcut spec, ...]]) with at least one spec "
                 "in the first list",
     "concat": "('concat', [spec, ...], [spec, ...], ...) with at least two lists",
+    "aux": "('aux', [spec, ...][, hidden_units[, dropout]]) with hidden_units an int or a "
+           "tuple of ints >= 1 and 0 <= dropout < 1",
 }
 _POOLS = {"maxpool": MaxPool2D, "avgpool": AvgPool2D, "stochasticpool": StochasticPool2D}
 _NAMED = {"bn", "gap"} | {name for name in ACTIVATIONS if name != "maxout"}
@@ -82,8 +98,11 @@ class SpecError(ValueError):
     """A spec that is not one of the forms above, or that does not fit its input."""
 
 
-def build_layers(specs, in_shape, *, where="architecture"):
+def build_layers(specs, in_shape, *, where="architecture", heads=None):
     """Layers for ``specs`` on channels-last maps of ``in_shape`` (H, W, C).
+
+    ``heads`` (an :class:`AuxiliaryHeads`) sizes and weighs the auxiliary classifiers of
+    ``("aux", ...)`` specs; None builds none (as does a weight of 0).
 
     Returns
     -------
@@ -104,7 +123,7 @@ def build_layers(specs, in_shape, *, where="architecture"):
     for index, spec in enumerate(specs):
         position = f"{where}[{index}]"
         try:
-            new, shape = _build_one(spec, shape, position, len(layers))
+            new, shape = _build_one(spec, shape, position, len(layers), heads)
         except SpecError:
             raise
         except ValueError as error:  # a layer that does not fit its input
@@ -114,7 +133,7 @@ def build_layers(specs, in_shape, *, where="architecture"):
     return layers, shape
 
 
-def _build_one(spec, shape, position, n_before):
+def _build_one(spec, shape, position, n_before, heads):
     layer_id = SPEC_LAYER_IDS + n_before
     if isinstance(spec, str):
         if spec not in _NAMED:
@@ -143,8 +162,10 @@ def _build_one(spec, shape, position, n_before):
         layer = Dropout if kind == "dropout" else SpatialDropout
         return [layer(float(args[0]), layer_id)], shape
     if kind == "concat":
-        return _concat(args, shape, position, spec, n_before)
-    return _residual(args, shape, position, spec, n_before)
+        return _concat(args, shape, position, spec, n_before, heads)
+    if kind == "aux":
+        return _auxiliary(args, shape, position, spec, n_before, heads)
+    return _residual(args, shape, position, spec, n_before, heads)
 
 
 def _conv(args, shape, position, spec):
@@ -178,14 +199,14 @@ def _pool(kind, args, shape, position, spec, layer_id):
     return [pool], pool.out_shape
 
 
-def _residual(args, shape, position, spec, n_before):
+def _residual(args, shape, position, spec, n_before, heads):
     lists = len(args) in (1, 2) and all(isinstance(a, (list, tuple)) for a in args)
     if not lists or not args[0]:
         raise SpecError(f"{position} = {spec!r}: expected {_FORMS['residual']}.")
     if len(args) == 2:
-        return _two_branches(args, shape, position, n_before)
+        return _two_branches(args, shape, position, n_before, heads)
     fork = ResidualFork()
-    inner, out_shape = _branch(args[0], shape, f"{position}[1]", n_before + 1)
+    inner, out_shape = _branch(args[0], shape, f"{position}[1]", n_before + 1, heads)
     first = inner[0] if isinstance(inner[0], Conv2D) else None
     stride = first.stride if first is not None else (1, 1)
     expected_hw = tuple(-(-size // step) for size, step in zip(shape[:2], stride))
@@ -200,20 +221,20 @@ def _residual(args, shape, position, spec, n_before):
     return [fork, *inner, add], out_shape
 
 
-def _branch(specs, shape, where, first_index):
+def _branch(specs, shape, where, first_index, heads):
     """Layers of a branch whose first layer sits at ``first_index`` of the whole list."""
-    layers, out_shape = build_layers(specs, shape, where=where)
+    layers, out_shape = build_layers(specs, shape, where=where, heads=heads)
     for layer in layers:
         if hasattr(layer, "layer_id"):
             layer.layer_id += first_index  # mask streams apart from the other layers'
     return layers, out_shape
 
 
-def _concat(args, shape, position, spec, n_before):
+def _concat(args, shape, position, spec, n_before, heads):
     """Parallel branches whose outputs are concatenated along the channels."""
     if len(args) < 2 or not all(isinstance(a, (list, tuple)) for a in args):
         raise SpecError(f"{position} = {spec!r}: expected {_FORMS['concat']}.")
-    layers, shapes = _branches(args, shape, position, n_before, "concat")
+    layers, shapes = _branches(args, shape, position, n_before, "concat", heads)
     if len({s[:2] for s in shapes}) > 1:
         sizes = ", ".join(f"{s[0]}x{s[1]}" for s in shapes)
         raise SpecError(f"{position}: concatenated branches must keep the same height and "
@@ -221,9 +242,10 @@ def _concat(args, shape, position, spec, n_before):
     return layers, shapes[0][:2] + (sum(s[2] for s in shapes),)
 
 
-def _two_branches(args, shape, position, n_before):
+def _two_branches(args, shape, position, n_before, heads):
     """``F(x) + S(x)``: fork, the layers of F, a switch, the layers of S, the merge."""
-    layers, (body_shape, shortcut_shape) = _branches(args, shape, position, n_before, "add")
+    layers, (body_shape, shortcut_shape) = _branches(args, shape, position, n_before, "add",
+                                                     heads)
     if body_shape != shortcut_shape:
         raise SpecError(
             f"{position}: the block and its shortcut must give the same shape; the block "
@@ -232,7 +254,7 @@ def _two_branches(args, shape, position, n_before):
     return layers, body_shape
 
 
-def _branches(lists, shape, position, n_before, mode):
+def _branches(lists, shape, position, n_before, mode, heads):
     """``[fork, branch 1, switch, branch 2, ..., merge]`` for the spec lists ``lists`` (at
     ``position[1]``, ``position[2]``, ...), and each branch's output shape."""
     fork = BranchFork()
@@ -241,10 +263,46 @@ def _branches(lists, shape, position, n_before, mode):
         if index:
             layers.append(BranchSwitch(fork))
         new, out_shape = _branch(branch, shape, f"{position}[{index + 1}]",
-                                 n_before + len(layers))
+                                 n_before + len(layers), heads)
         layers += new
         shapes.append(out_shape)
     return layers + [BranchMerge(fork, mode=mode)], shapes
+
+
+class AuxiliaryHeads(NamedTuple):
+    """What the auxiliary classifiers of ``("aux", ...)`` specs predict, and their weight."""
+
+    n_outputs: int
+    """Width of the network's output (classes or targets)."""
+    weight: float
+    """Weight of each auxiliary loss in the training loss (0: no auxiliary classifiers)."""
+
+
+def _auxiliary(args, shape, position, spec, n_before, heads):
+    """``[fork, the specs' layers, flatten, dense head, output]``: an auxiliary classifier
+    on the current maps; the main path goes on with the same maps."""
+    units = args[1] if len(args) > 1 else ()
+    units = (units,) if _is_int(units, minimum=1) else units
+    rate = args[2] if len(args) > 2 else 0.0
+    well_formed = (1 <= len(args) <= 3 and isinstance(args[0], (list, tuple))
+                   and isinstance(units, (list, tuple))
+                   and all(_is_int(u, minimum=1) for u in units) and _is_rate(rate))
+    if not well_formed:
+        raise SpecError(f"{position} = {spec!r}: expected {_FORMS['aux']}.")
+    if heads is None or heads.weight == 0:
+        return [], shape
+    fork = AuxiliaryFork()
+    inner, out_shape = _branch(args[0], shape, f"{position}[1]", n_before + 1, heads)
+    layers, n_in = [fork, *inner, Flatten()], int(np.prod(out_shape))
+    layer_id = SPEC_LAYER_IDS + n_before + len(layers)
+    for width in units:
+        layers += [Dense(n_in, int(width), 0.0, layer_id), Activation("relu")]
+        if rate:
+            layers.append(Dropout(float(rate), layer_id))
+        n_in, layer_id = int(width), layer_id + 1
+    layers += [Dense(n_in, heads.n_outputs, 0.0, layer_id),
+               AuxiliaryOutput(fork, heads.weight)]
+    return layers, shape
 
 
 def _ints(args, least, most, position, spec):

@@ -139,7 +139,7 @@ class Trainer:
         loss terms (floats on the CPU, one-element device arrays on a GPU)."""
         network, reg = self.network, self.regularization
         backend = network.backend
-        loss = network.loss_and_gradient(x, y, ctx.sample_fraction, ctx)
+        losses = network.loss_terms(x, y, ctx.sample_fraction, ctx)
         penalty = 0.0
         if reg.l1 or reg.l2:
             decay = slice(0, network.n_decay)
@@ -147,7 +147,7 @@ class Trainer:
                                           reg.l2)
         backend.clip_gradient(network.grad, reg.clip_norm, reg.clip_value)
         self.optimizer.step(network.theta, network.grad, lr)
-        return loss, penalty
+        return (*losses, penalty)
 
 
 def epoch_fractions(weights, n, batch_size, dtype):

@@ -2,6 +2,7 @@
 
 from .activation import Activation
 from .augment import Augment
+from .auxiliary import AuxiliaryFork, AuxiliaryOutput, inference_layers
 from .base import Layer, ParamSpec
 from .batch_norm import BatchNorm
 from .branches import BranchFork, BranchMerge, BranchSwitch
@@ -15,8 +16,9 @@ from .residual import ResidualAdd, ResidualFork
 from .spatial_dropout import SpatialDropout
 
 __all__ = [
-    "Activation", "Augment", "AvgPool2D", "BatchNorm", "BranchFork", "BranchMerge",
+    "Activation", "Augment", "AuxiliaryFork", "AuxiliaryOutput", "AvgPool2D", "BatchNorm",
+    "BranchFork", "BranchMerge",
     "BranchSwitch", "Conv2D", "Dense", "Dropout",
     "Flatten", "Layer", "MaxPool2D", "Maxout", "ParamSpec", "Pool2D", "ResidualAdd",
-    "ResidualFork", "SpatialDropout", "StochasticPool2D",
+    "ResidualFork", "SpatialDropout", "StochasticPool2D", "inference_layers",
 ]

@@ -1,11 +1,16 @@
-"""Residual shortcuts on the CPU: the sum of two maps, and a strided window of the block's
-input (the identity shortcut of a block that changes the spatial size) with its gradient."""
+"""Residual shortcuts on the CPU: the sum of two maps, an array times a number, and a
+strided window of the block's input (the identity shortcut of a block that changes the
+spatial size) with its gradient."""
 
 import numpy as np
 
 
 def add(a, b):
     return a + b
+
+
+def scale(a, factor):
+    return a * a.dtype.type(factor)
 
 
 def strided_window(source, offset, stride, out_hw):

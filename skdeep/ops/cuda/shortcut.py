@@ -1,5 +1,6 @@
-"""Residual shortcuts on the GPU: the sum of two maps, and a strided window of the block's
-input (the identity shortcut of a block that changes the spatial size) with its gradient.
+"""Residual shortcuts on the GPU: the sum of two maps, an array times a number, and a
+strided window of the block's input (the identity shortcut of a block that changes the
+spatial size) with its gradient.
 """
 
 from numba import cuda
@@ -17,6 +18,19 @@ def _add(a, b, out):
 def add(a, b):
     out = empty(a.shape, a.dtype)
     launch(_add, a.size)(flat(a), flat(b), flat(out))
+    return out
+
+
+@cuda.jit
+def _scale(a, factor, out):
+    i = cuda.grid(1)
+    if i < out.size:
+        out[i] = a[i] * factor
+
+
+def scale(a, factor):
+    out = empty(a.shape, a.dtype)
+    launch(_scale, a.size)(flat(a), a.dtype.type(factor), flat(out))
     return out
 
 
