@@ -221,16 +221,19 @@ augment : None or {"shift", "flip", "shift_flip"}, default=None
     (zeros shifted in) and/or horizontal flips.
 """),
     Hyperparameter(('architecture',), [StrOptions(set(PRESETS)), list, tuple, None], """\
-architecture : None, {"lenet5", "alexnet", "vgg", "resnet", "densenet"} or list, \
-default=None
+architecture : None, {"lenet5", "alexnet", "vgg", "inception", "resnet", "densenet", \
+"dpn"} or list, default=None
     The feature extractor before the dense head. ``None``: the conv blocks that
     ``filters`` to ``residual`` describe. A preset builds a family from the literature,
     sized for small images; ``filters``, ``kernel_size``, ``strides``, ``padding``,
     ``pooling``, ``pool_size``, ``spatial_dropout`` and ``residual`` are then not used:
     ``"lenet5"`` (two 5x5 convolutions with average pooling, tanh), ``"alexnet"`` (five
     convolutions with ReLU, overlapping max pooling), ``"vgg"`` (stages of 3x3
-    convolutions with batch norm and ReLU), ``"resnet"`` (basic residual blocks, global
-    average pooling), ``"densenet"`` (DenseNet-BC: dense blocks, transitions). A list
+    convolutions with batch norm and ReLU), ``"inception"`` (GoogLeNet: modules of
+    parallel 1x1, 3x3, 5x5 and pooling branches, auxiliary classifiers weighted by
+    ``aux_weight``), ``"resnet"`` (basic residual blocks, global average pooling),
+    ``"densenet"`` (DenseNet-BC: dense blocks, transitions), ``"dpn"`` (dual path
+    blocks: a residual part added to, a dense part grown, grouped 3x3 convolutions). A list
     of layer specs (plain data) builds any stack, e.g. ``[("conv", 32, 3), "bn", "relu",
     ("maxpool", 2), "gap"]``; the user guide lists the kinds. The dense head of
     ``hidden_layer_sizes`` follows in every case.
@@ -239,14 +242,17 @@ default=None
 depth : int or None, default=None
     Depth of a preset: 11, 13, 16 or 19 for ``"vgg"`` (default 11); 6n + 2 for
     ``"resnet"`` (8, 14, 20, 32, ...; default 20); 6n + 4 for ``"densenet"`` (10, 16,
-    22, 40, ...; default 40). ``None``: the preset's default.
+    22, 40, ...; default 40); the number of inception modules for ``"inception"`` (3 or
+    more; default 9, GoogLeNet's); the number of dual path blocks for ``"dpn"`` (3n, n
+    per stage; default 6). ``None``: the preset's default.
 """),
     Hyperparameter(('width',), [Interval(Integral, 1, None, closed="left"), None], """\
 width : int or None, default=None
     Base channels of a preset (its first stage; later stages use multiples), or
-    DenseNet's growth rate k (the maps each dense layer adds). ``None``: 6 for
-    ``"lenet5"``, 32 for ``"alexnet"``, 16 for ``"vgg"`` and ``"resnet"``, 12 for
-    ``"densenet"``.
+    DenseNet's growth rate k (the maps each dense layer adds), or Inception's unit (its
+    first modules output 4 x width maps). ``None``: 6 for ``"lenet5"``, 32 for
+    ``"alexnet"``, 16 for ``"vgg"``, ``"inception"``, ``"resnet"`` and ``"dpn"``, 12
+    for ``"densenet"``.
 """),
     Hyperparameter(('aux_weight',), [Interval(Real, 0, None, closed="left")], """\
 aux_weight : float, default=0.3

@@ -8,7 +8,14 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
 from skdeep import CNNClassifier, CNNRegressor
-from skdeep.nn.layers import AvgPool2D, BranchMerge, Conv2D, ResidualAdd
+from skdeep.nn.layers import (
+    AuxiliaryOutput,
+    AvgPool2D,
+    BranchMerge,
+    Conv2D,
+    MaxPool2D,
+    ResidualAdd,
+)
 from skdeep.nn.presets import PRESETS
 
 RNG = np.random.default_rng(0)
@@ -20,15 +27,17 @@ def images(n, channels, size):
 
 def small(architecture, **params):
     """A preset kept small enough for the test suite (width 4, one epoch)."""
-    return CNNClassifier(architecture=architecture, width=4, hidden_layer_sizes=(8,),
-                         max_iter=1, batch_size=8, random_state=0, **params)
+    params = dict(dict(width=4, hidden_layer_sizes=(8,), max_iter=1, batch_size=8,
+                       random_state=0), **params)
+    return CNNClassifier(architecture=architecture, **params)
 
 
 @pytest.mark.parametrize("architecture", sorted(PRESETS))
 @pytest.mark.parametrize("channels, size", [(1, 28), (3, 32)])
 def test_every_preset_fits_and_predicts_small_images(architecture, channels, size):
     X, y = images(16, channels, size), np.arange(16) % 3
-    depth = {"resnet": 8, "densenet": 10}.get(architecture)  # the shallowest, for speed
+    # the shallowest, for speed
+    depth = {"resnet": 8, "densenet": 10, "inception": 3, "dpn": 3}.get(architecture)
     model = small(architecture, depth=depth).fit(X, y)
     assert model.predict(X).shape == (16,)
     assert np.isfinite(model.predict_proba(X)).all()
@@ -55,6 +64,35 @@ def test_densenet_layers_read_every_earlier_map_of_their_block():
         assert f"({channels}, {size}, {size})" in rows
 
 
+def test_googlenet_groups_its_modules_and_puts_auxiliary_classifiers_on_the_middle_group():
+    model = small("inception", width=8).fit(images(8, 1, 28), np.arange(8) % 2)  # depth 9
+    layers = model._network.layers
+    merges = [i for i, layer in enumerate(layers)
+              if isinstance(layer, BranchMerge) and layer.mode == "concat"]
+    pools = [i for i, layer in enumerate(layers)
+             if isinstance(layer, MaxPool2D) and layer.stride == (2, 2)]
+    assert len(merges) == 9 and len(pools) == 2
+    assert [sum(p < m for p in pools) for m in merges] == [0, 0, 1, 1, 1, 1, 1, 2, 2]
+    outputs = [i for i, layer in enumerate(layers) if isinstance(layer, AuxiliaryOutput)]
+    assert [sum(m < o for m in merges) for o in outputs] == [3, 6]  # after 4a and 4d
+    assert "(32, 28, 28)" in model.summary() and "(128, 7, 7)" in model.summary()  # 4 x unit
+    no_aux = small("inception", width=8, aux_weight=0).fit(images(8, 1, 28), np.arange(8) % 2)
+    assert not any(isinstance(layer, AuxiliaryOutput) for layer in no_aux._network.layers)
+
+
+def test_dpn_blocks_add_to_the_residual_part_and_grow_the_dense_part():
+    model = small("dpn", depth=6, width=8).fit(images(8, 1, 28), np.arange(8) % 2)
+    duals = [layer for layer in model._network.layers
+             if isinstance(layer, BranchMerge) and layer.mode == "dual"]
+    assert [d.residual_channels for d in duals] == [16, 16, 32, 32, 64, 64]
+    grouped = [layer for layer in model._network.layers
+               if isinstance(layer, Conv2D) and layer.groups > 1]
+    assert len(grouped) == 6 and all(layer.groups == 4 for layer in grouped)
+    # residual 16 + dense 2 x 4 (projection), + 4 per block
+    rows = model.summary()
+    assert "(24, 28, 28)" in rows and "(28, 28, 28)" in rows and "(32, 28, 28)" in rows
+
+
 @pytest.mark.parametrize("depth, convs", [(11, 8), (13, 10), (16, 13), (19, 16)])
 def test_vgg_depth_sets_the_number_of_convolutions(depth, convs):
     model = small("vgg", depth=depth).fit(images(8, 1, 28), np.arange(8) % 2)
@@ -72,6 +110,8 @@ def test_lenet5_pads_28x28_inputs_to_the_32x32_geometry():
     (dict(architecture="resnet", depth=21), "depth=21 is not a ResNet depth"),
     (dict(architecture="densenet", depth=20), "depth=20 is not a DenseNet-BC depth"),
     (dict(architecture="lenet5", depth=7), "depth=7"),
+    (dict(architecture="inception", depth=2), "depth=2 is not an Inception depth"),
+    (dict(architecture="dpn", depth=4), "depth=4 is not a DPN depth"),
 ])
 def test_a_depth_the_preset_cannot_build_names_depth(params, match):
     with pytest.raises(ValueError, match=match):
@@ -112,6 +152,11 @@ def test_a_spec_list_builds_every_kind():
     ([("residual", [("conv", 4, 3)], [("conv", 4, 1), "nope"])], r"architecture\[0\]\[2\]\[1\]",
      "is not a layer spec"),
     ([("conv", 8, 30, 1, "valid")], r"architecture\[0\]", "does not fit its input"),
+    ([("conv", 6, 3, 1, "same", 4)], r"architecture\[0\]", "groups=4 must divide"),
+    ([("conv", 4, 3), ("dual", [("conv", 5, 1)], 6)], r"architecture\[1\]",
+     "at least residual_channels=6"),
+    ([("dual", [("conv", 5, 1)])], r"architecture\[0\]", r"'dual', \[spec"),
+    ([("maxpool", 3, 1, 2)], r"architecture\[0\]", "more than half the window"),
     ("vgg16", None, "architecture"),
 ])
 def test_a_bad_spec_names_its_position_and_what_was_expected(spec, position, match):

@@ -35,6 +35,26 @@ def test_conv_layer_gradient(kernel, stride, padding):
     _check_layer(Conv2D((5, 6, 3), 4, kernel, stride, padding), _maps((2, 5, 6, 3)))
 
 
+@pytest.mark.parametrize("groups, stride", [(2, (1, 1)), (3, (2, 1))])
+def test_grouped_conv_layer_gradient(groups, stride):
+    _check_layer(Conv2D((5, 4, 6), 3 * groups, (3, 3), stride, 1, groups=groups),
+                 _maps((2, 5, 4, 6)))
+
+
+def test_grouped_conv_is_one_conv_per_group_of_channels():
+    x = _maps((2, 5, 5, 4))
+    grouped = Network([Conv2D((5, 5, 4), 6, (3, 3), groups=2)], "squared_error", np.float64)
+    grouped.initialize("glorot_normal", np.random.default_rng(0))
+    layer = grouped.layers[0]
+    y = grouped.forward(x)
+    for g in range(2):
+        alone = Network([Conv2D((5, 5, 2), 3, (3, 3))], "squared_error", np.float64)
+        alone.layers[0].W[...] = layer.W[g]
+        alone.layers[0].b[...] = layer.b[3 * g:3 * g + 3]
+        assert_allclose(y[..., 3 * g:3 * g + 3], alone.forward(x[..., 2 * g:2 * g + 2]),
+                        rtol=1e-12)
+
+
 @pytest.mark.parametrize("window, stride, pad", [((2, 2), None, (0, 0)),
                                                 ((3, 3), (1, 1), (1, 1)),
                                                 ((3, 2), (2, 2), (1, 1))])
@@ -122,6 +142,34 @@ def test_two_branch_residual_gradient(shortcut, first):
     layers, shape = build_layers(first + [("residual", block, shortcut), "tanh"], (7, 7, 3))
     layers += [Flatten()] + dense_stack(int(np.prod(shape)), (), 2, activation="tanh")
     _check_network(layers, _maps((2, 7, 7, 3)))
+
+
+@pytest.mark.parametrize("specs", [
+    # the stage's first block: the input all residual channels (no dense part yet)
+    [("conv", 3, 3), ("dual", ["tanh", ("conv", 4, 1), "bn", ("conv", 5, 3, 1, 1)], 3)],
+    # a dense part in the input, grouped 3x3, two blocks in a row
+    [("conv", 4, 3),
+     ("dual", ["tanh", ("conv", 4, 1), ("conv", 4, 3, 1, "same", 2), ("conv", 3, 1)], 2),
+     ("dual", [("conv", 3, 1)], 2), "tanh"],
+])
+def test_dual_path_blocks_gradient(specs):
+    layers, shape = build_layers(specs, (5, 5, 2))
+    layers += [Flatten()] + dense_stack(int(np.prod(shape)), (), 2, activation="tanh")
+    _check_network(layers, _maps((2, 5, 5, 2)))
+
+
+def test_dual_path_adds_the_residual_part_and_appends_the_new_maps():
+    layers, shape = build_layers([("dual", [("conv", 5, 1)], 2)], (3, 3, 4))
+    network = Network(layers, "squared_error", np.float64)
+    network.initialize("glorot_normal", np.random.default_rng(1))
+    x = _maps((2, 3, 3, 4))
+    f = layers[1].backend.conv2d(x, layers[1].W, layers[1].b, (1, 1), (1, 1),
+                                 layers[1].geometry)
+    y = network.forward(x)
+    assert shape == (3, 3, 7)
+    assert_allclose(y[..., :2], x[..., :2] + f[..., :2])
+    assert_allclose(y[..., 2:4], x[..., 2:])
+    assert_allclose(y[..., 4:], f[..., 2:])
 
 
 @pytest.mark.parametrize("specs", [

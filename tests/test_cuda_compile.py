@@ -36,6 +36,11 @@ def _workload():
                       spatial_dropout=0.2, activation="maxout", device="cuda").fit(X, y).predict(X)
         CNNRegressor(filters=(2,), hidden_layer_sizes=(3,), max_iter=1, pooling="avg",
                      device="cuda").fit(X, y * 1.0)
+        CNNClassifier(architecture=[
+            ("conv", 4, 3), ("aux", ["gap"]), ("concat", [], [("maxpool", 3, 1, 1)]),
+            ("dual", [("conv", 4, 3, 1, "same", 2), ("conv", 6, 1)], 2),
+            ("avgpool", 3, 2, 1), ("stochasticpool", 2, 1, 1)], hidden_layer_sizes=(),
+            max_iter=1, device="cuda").fit(X, y)
         MLPClassifier((3,), max_iter=1, dropconnect=0.2, clip_value=0.1, early_stopping=True,
                       optimizer="adamw", l2=1e-3, device="cuda").fit(rows, np.eye(2)[y])
         for optimizer, loss in [("sgd", "huber"), ("momentum", "absolute_error"),

@@ -103,6 +103,13 @@ CNN_CASES = [
     (CNNClassifier, dict(architecture=[
         ("conv", 2, 3), ("concat", [], ["bn", "relu", ("conv", 2, 3)]),
         ("concat", [("conv", 2, 1)], [("conv", 1, 1), "relu", ("conv", 2, 3)]), "relu"])),
+    # an inception module with its padded pool branch, an auxiliary classifier (its loss
+    # weighted on the device), grouped convolution and a dual path block
+    (CNNClassifier, dict(architecture=[
+        ("conv", 4, 3), "relu", ("aux", [("avgpool", 2), ("conv", 2, 1), "relu"], 3, 0.3),
+        ("concat", [("conv", 2, 1)], [("maxpool", 3, 1, 1), ("conv", 2, 1)]),
+        ("dual", ["bn", "relu", ("conv", 4, 3, 1, "same", 2), ("conv", 4, 1)], 2),
+        ("avgpool", 3, 2, 1), "gap"])),
 ]
 
 

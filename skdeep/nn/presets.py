@@ -5,6 +5,7 @@ preset's default) that returns the specs of its feature extractor; the estimator
 head (``hidden_layer_sizes``) and output layer follow it.
 """
 
+import math
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -94,6 +95,72 @@ def _densenet(hw, width, depth):
     return specs + ["bn", "relu", "gap"]
 
 
+def _inception_module(unit):
+    """GoogLeNet's module (3a's proportions: 1x1 | 1x1 -> 3x3 | 1x1 -> 5x5 | pool -> 1x1
+    with 64 | 96 -> 128 | 16 -> 32 | 32 maps at unit 64), each conv with batch norm; it
+    outputs ``4 * unit`` maps."""
+
+    def conv(filters, size):
+        return [("conv", max(int(filters), 1), size), "bn", "relu"]
+
+    return ("concat", conv(unit, 1),
+            conv(1.5 * unit, 1) + conv(2 * unit, 3),
+            conv(unit / 4, 1) + conv(unit / 2, 5),
+            [("maxpool", 3, 1, 1)] + conv(unit / 2, 1))
+
+
+def _inception_groups(depth):
+    """Modules per group: GoogLeNet's 2 + 5 + 2 at depth 9, in proportion otherwise."""
+    outer = max(1, round(2 * depth / 9))
+    return outer, depth - 2 * outer, outer
+
+
+def _auxiliary_classifier(width, size):
+    # GoogLeNet's: 5x5 average pooling, stride 3, a 1x1 conv, a dense layer, dropout 0.7.
+    pool = min(size, 5)
+    return ("aux", [("avgpool", pool, 3), ("conv", 2 * width, 1), "bn", "relu"], 16 * width,
+            0.7)
+
+
+def _inception(hw, width, depth):
+    if depth < 3:
+        raise ValueError(f"depth={depth!r} is not an Inception depth: 'inception' builds 3 "
+                         "or more modules (9: GoogLeNet's 2 + 5 + 2).")
+    specs, size = [("conv", 3 * width, 3), "bn", "relu"], min(hw)
+    for group, modules in enumerate(_inception_groups(depth)):
+        if group:  # halve the map between groups
+            specs.append(("maxpool", 3, 2, 1))
+            size = -(-size // 2)
+        for module in range(modules):
+            specs.append(_inception_module(width * 2 ** group))
+            # Auxiliary classifiers on the middle group: GoogLeNet's after 4a and 4d.
+            if group == 1 and module in {0, modules - 2} and module < modules - 1:
+                specs.append(_auxiliary_classifier(width, size))
+    return specs + ["gap", ("dropout", 0.4)]
+
+
+def _dpn(hw, width, depth):
+    # Dual path networks for small images: three stages, each opened by a 1x1 projection
+    # (and an average pooling after the first) into a residual part and a dense part.
+    if depth < 3 or depth % 3:
+        raise ValueError(f"depth={depth!r} is not a DPN depth: 'dpn' builds 3n blocks "
+                         "(3, 6, 9, ...), n per stage.")
+    growth = max(width // 2, 1)
+    specs = [("conv", 2 * width, 3), "bn", "relu"]
+    for stage in range(3):
+        residual, bottleneck = 2 * width * 2 ** stage, width * 2 ** stage
+        groups = math.gcd(bottleneck, 4)
+        specs += ["bn", "relu", ("conv", residual + 2 * growth, 1)]
+        if stage:
+            specs.append(("avgpool", 2))
+        for _ in range(depth // 3):
+            block = ["bn", "relu", ("conv", bottleneck, 1),
+                     "bn", "relu", ("conv", bottleneck, 3, 1, "same", groups),
+                     "bn", "relu", ("conv", residual + growth, 1)]
+            specs.append(("dual", block, residual))
+    return specs + ["bn", "relu", "gap"]
+
+
 PRESETS = {
     # LeNet-5 (LeCun et al., 1998); AlexNet (Krizhevsky et al., 2012), small; VGG
     # (Simonyan & Zisserman, 2014); ResNet for small images (He et al., 2016);
@@ -103,6 +170,10 @@ PRESETS = {
     "vgg": Preset(_vgg, width=16, depth=11, min_size=8, variable_depth=True),
     "resnet": Preset(_resnet, width=16, depth=20, min_size=8, variable_depth=True),
     "densenet": Preset(_densenet, width=12, depth=40, min_size=8, variable_depth=True),
+    # GoogLeNet (Szegedy et al., 2015) with batch norm in every conv (Ioffe & Szegedy,
+    # 2015); dual path networks (Chen et al., 2017).
+    "inception": Preset(_inception, width=16, depth=9, min_size=8, variable_depth=True),
+    "dpn": Preset(_dpn, width=16, depth=6, min_size=8, variable_depth=True),
 }
 
 

@@ -35,6 +35,11 @@ padding)``                                         not given; padding (0 if not 
                                                    outputs side by side along the channels
                                                    (``[]``: the input itself); all must give
                                                    the same height and width
+``("dual", [spec, ...], residual_channels)``        DPN's dual path: the block ``F``'s first
+                                                   ``residual_channels`` channels are added
+                                                   to the input's first ones, its other
+                                                   channels appended after the input's
+                                                   (``[x_r + F_r, x_rest, F_rest]``)
 ``("aux", [spec, ...])``,                          an auxiliary classifier (GoogLeNet's) on
 ``("aux", [spec, ...], hidden_units)``,            the current maps: the specs, a flatten,
 ``("aux", [spec, ...], hidden_units, dropout)``    ReLU dense layers of ``hidden_units`` (an
@@ -78,7 +83,8 @@ SPEC_LAYER_IDS = 2_000_000
 """First mask-stream id of spec layers (apart from the dense head's and augmentation's)."""
 
 _FORMS = {
-    "conv": "('conv', filters, kernel_size[, stride[, padding]]) with positive ints",
+    "conv": "('conv', filters, kernel_size[, stride[, padding[, groups]]]) with positive "
+            "ints",
     "maxpool": "('maxpool', size[, stride[, padding]]): positive ints, padding >= 0",
     "avgpool": "('avgpool', size[, stride[, padding]]): positive ints, padding >= 0",
     "stochasticpool": "('stochasticpool', size[, stride[, padding]]): positive ints, padding >= 0",
@@ -87,6 +93,7 @@ _FORMS = {
     "residual": "('residual', [spec, ...][, [shortcut spec, ...]]) with at least one spec "
                 "in the first list",
     "concat": "('concat', [spec, ...], [spec, ...], ...) with at least two lists",
+    "dual": "('dual', [spec, ...], residual_channels) with residual_channels >= 1",
     "aux": "('aux', [spec, ...][, hidden_units[, dropout]]) with hidden_units an int or a "
            "tuple of ints >= 1 and 0 <= dropout < 1",
 }
@@ -165,11 +172,18 @@ def _build_one(spec, shape, position, n_before, heads):
         return _concat(args, shape, position, spec, n_before, heads)
     if kind == "aux":
         return _auxiliary(args, shape, position, spec, n_before, heads)
+    if kind == "dual":
+        return _dual(args, shape, position, spec, n_before, heads)
     return _residual(args, shape, position, spec, n_before, heads)
 
 
 def _conv(args, shape, position, spec):
-    padding = "same"
+    padding, groups = "same", 1
+    if len(args) == 5:
+        args, groups = args[:4], args[4]
+        if not _is_int(groups, minimum=1):
+            raise SpecError(f"{position} = {spec!r}: groups must be an int >= 1; expected "
+                            f"{_FORMS['conv']}.")
     if len(args) == 4:
         args, padding = args[:3], args[3]
         if not (padding in ("same", "valid") or _is_int(padding, minimum=0)):
@@ -178,7 +192,7 @@ def _conv(args, shape, position, spec):
     filters, kernel, stride = _ints(args, 2, 3, position, spec)
     stride = stride or 1
     pad = padding if isinstance(padding, str) else (int(padding), int(padding))
-    conv = Conv2D(shape, filters, (kernel, kernel), (stride, stride), pad)
+    conv = Conv2D(shape, filters, (kernel, kernel), (stride, stride), pad, groups=int(groups))
     return [conv], conv.out_shape
 
 
@@ -254,7 +268,25 @@ def _two_branches(args, shape, position, n_before, heads):
     return layers, body_shape
 
 
-def _branches(lists, shape, position, n_before, mode, heads):
+def _dual(args, shape, position, spec, n_before, heads):
+    """DPN's dual path block: ``F``'s first channels added to the input's, the rest
+    appended."""
+    if (len(args) != 2 or not isinstance(args[0], (list, tuple)) or not args[0]
+            or not _is_int(args[1], minimum=1)):
+        raise SpecError(f"{position} = {spec!r}: expected {_FORMS['dual']}.")
+    residual = int(args[1])
+    layers, (f_shape, _) = _branches([args[0], []], shape, position, n_before, "dual", heads,
+                                     residual_channels=residual)
+    if f_shape[:2] != shape[:2] or not shape[2] >= residual or not f_shape[2] > residual:
+        raise SpecError(
+            f"{position}: a dual path block keeps the height and width, its input needs at "
+            f"least residual_channels={residual} channels and its block more; the input is "
+            f"{_shape_text(shape)}, the block gives {_shape_text(f_shape)}."
+        )
+    return layers, shape[:2] + (shape[2] + f_shape[2] - residual,)
+
+
+def _branches(lists, shape, position, n_before, mode, heads, residual_channels=0):
     """``[fork, branch 1, switch, branch 2, ..., merge]`` for the spec lists ``lists`` (at
     ``position[1]``, ``position[2]``, ...), and each branch's output shape."""
     fork = BranchFork()
@@ -266,7 +298,7 @@ def _branches(lists, shape, position, n_before, mode, heads):
                                  n_before + len(layers), heads)
         layers += new
         shapes.append(out_shape)
-    return layers + [BranchMerge(fork, mode=mode)], shapes
+    return layers + [BranchMerge(fork, mode, residual_channels)], shapes
 
 
 class AuxiliaryHeads(NamedTuple):

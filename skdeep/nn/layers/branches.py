@@ -78,22 +78,32 @@ class BranchSwitch(Layer):
 
 
 class BranchMerge(Layer):
-    """Ends the last branch: ``y`` = the sum of the branches' outputs (``"add"``) or the
-    outputs side by side along the channels, first branch first (``"concat"``)."""
+    """Ends the last branch: ``y`` = the sum of the branches' outputs (``"add"``), the
+    outputs side by side along the channels, first branch first (``"concat"``), or a dual
+    path (``"dual"``, DPN's, two branches: a block ``F`` and the identity): the first
+    ``residual_channels`` channels of ``F(x)`` are added to those of ``x`` (the residual
+    path) and the rest of ``F(x)`` is appended after ``x``'s other channels (the dense
+    path): ``y = [x_res + F_res, x_dense, F_new]``."""
 
-    def __init__(self, fork, mode="add"):
+    _LABELS = {"add": "Add branches", "concat": "Concatenate branches",
+               "dual": "Dual path: add and concatenate"}
+
+    def __init__(self, fork, mode="add", residual_channels=0):
         self.fork = fork
         self.mode = mode
+        self.residual_channels = residual_channels
 
     @property
     def label(self):
-        return "Add branches" if self.mode == "add" else "Concatenate branches"
+        return self._LABELS[self.mode]
 
     def forward(self, x, ctx):
         outputs = [*self.fork.outputs(), x]
         if self.mode == "concat":
             self._sizes = [output.shape[3] for output in outputs]  # maps: (N, H, W, C)
             return self.backend.concat_channels(outputs)
+        if self.mode == "dual":
+            return self._dual_forward(*outputs)
         total = outputs[0]
         for output in outputs[1:]:
             total = self.backend.add(total, output)
@@ -102,7 +112,26 @@ class BranchMerge(Layer):
     def backward(self, dy):
         if self.mode == "concat":
             grads = self.backend.split_channels(dy, self._sizes)
+        elif self.mode == "dual":
+            grads = self._dual_backward(dy)
         else:
             grads = [dy] * (len(self.fork.outputs()) + 1)
         self.fork.hand_out_gradients(grads)
         return grads[-1]
+
+    def _dual_forward(self, f, x):
+        backend, r = self.backend, self.residual_channels
+        f_res, f_new = backend.split_channels(f, [r, f.shape[3] - r])
+        x_parts = backend.split_channels(x, [r, x.shape[3] - r]) if x.shape[3] > r else [x]
+        self._sizes = [r, x.shape[3] - r, f.shape[3] - r]
+        return backend.concat_channels([backend.add(x_parts[0], f_res), *x_parts[1:], f_new])
+
+    def _dual_backward(self, dy):
+        """The gradients of ``F(x)``'s output and of the identity branch's (``x``)."""
+        backend = self.backend
+        sizes = [size for size in self._sizes if size]
+        parts = backend.split_channels(dy, sizes)
+        g_res, g_new = parts[0], parts[-1]
+        g_dense = parts[1:-1]
+        return [backend.concat_channels([g_res, g_new]),
+                backend.concat_channels([g_res, *g_dense]) if g_dense else g_res]

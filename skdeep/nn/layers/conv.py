@@ -23,17 +23,26 @@ class Conv2D(Layer):
         Overrides ``padding`` with an explicit output size and top/left padding (negative
         padding crops): residual projections use it to read the centre of the main path's
         receptive fields.
+    groups : int
+        Grouped convolution (ResNeXt, DPN): the input channels and the filters are cut
+        into ``groups`` equal parts, and each part of the filters sees only its part of
+        the input: ``groups`` times fewer weights. Each group runs the same kernels as a
+        whole convolution, on its channels.
     """
 
     convolutional = True
 
     def __init__(self, in_shape, filters, kernel=(3, 3), stride=(1, 1), padding="same",
-                 geometry=None):
+                 geometry=None, groups=1):
         self.in_shape = tuple(in_shape)
         self.filters = filters
         self.kernel = tuple(kernel)
         self.stride = tuple(stride)
         self.padding = padding
+        self.groups = groups
+        if self.in_shape[2] % groups or filters % groups:
+            raise ValueError(f"groups={groups} must divide both the input channels "
+                             f"({self.in_shape[2]}) and the filters ({filters}).")
         if geometry is None:
             geometry = conv_geometry(self.in_shape[:2], self.kernel, self.stride, padding)
         self.geometry = ConvGeometry(*geometry)
@@ -52,22 +61,45 @@ class Conv2D(Layer):
     @property
     def label(self):
         text = f"Conv2D {self.kernel[0]}x{self.kernel[1]}"
-        return text if self.stride == (1, 1) else f"{text} stride {self.stride[0]}"
+        if self.stride != (1, 1):
+            text += f" stride {self.stride[0]}"
+        return text + f" groups {self.groups}" if self.groups > 1 else text
 
     def param_specs(self):
         fan = self.kernel[0] * self.kernel[1]
-        rows = fan * self.in_shape[2]
+        rows, cols = fan * self.in_shape[2] // self.groups, self.filters // self.groups
+        shape = (rows, cols) if self.groups == 1 else (self.groups, rows, cols)
         return [
-            ParamSpec("W", (rows, self.filters), "weights", True, rows, fan * self.filters),
+            ParamSpec("W", shape, "weights", True, rows, fan * cols),
             ParamSpec("b", (self.filters,)),
         ]
 
     def forward(self, x, ctx):
         if ctx.training:
             self._x = x
-        return self.backend.conv2d(x, self.W, self.b, self.kernel, self.stride, self.geometry)
+        if self.groups == 1:
+            return self.backend.conv2d(x, self.W, self.b, self.kernel, self.stride,
+                                       self.geometry)
+        backend, cols = self.backend, self.filters // self.groups
+        parts = backend.split_channels(x, [self.in_shape[2] // self.groups] * self.groups)
+        return backend.concat_channels([
+            backend.conv2d(part, self.W[g], self.b[g * cols:(g + 1) * cols], self.kernel,
+                           self.stride, self.geometry)
+            for g, part in enumerate(parts)
+        ])
 
     def backward(self, dy):
-        return self.backend.conv2d_backward(dy, self._x, self.W, self.kernel, self.stride,
-                                            self.geometry, self.needs_input_grad, self.dW,
-                                            self.db)
+        if self.groups == 1:
+            return self.backend.conv2d_backward(dy, self._x, self.W, self.kernel, self.stride,
+                                                self.geometry, self.needs_input_grad, self.dW,
+                                                self.db)
+        backend, cols = self.backend, self.filters // self.groups
+        xs = backend.split_channels(self._x, [self.in_shape[2] // self.groups] * self.groups)
+        dys = backend.split_channels(dy, [cols] * self.groups)
+        dxs = [
+            backend.conv2d_backward(dys[g], xs[g], self.W[g], self.kernel, self.stride,
+                                    self.geometry, self.needs_input_grad, self.dW[g],
+                                    self.db[g * cols:(g + 1) * cols])
+            for g in range(self.groups)
+        ]
+        return backend.concat_channels(dxs) if self.needs_input_grad else None
