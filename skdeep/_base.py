@@ -10,7 +10,7 @@ import time
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -34,8 +34,12 @@ __all__ = ["BaseNetwork", "DivergenceError"]
 AUTO_BATCH_SIZE = 200
 
 
-class BaseNetwork(BaseEstimator):
-    """Base class of skdeep's estimators. Not for direct use."""
+class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Base class of skdeep's estimators. Not for direct use.
+
+    Every estimator is also a transformer: :meth:`transform` gives the learned features
+    (the last hidden layer), so a fitted network feeds other estimators in a Pipeline.
+    """
 
     _predict_chunk = 2048
     """Samples per forward pass at predict time: bounds the memory of predicting many
@@ -90,9 +94,11 @@ class BaseNetwork(BaseEstimator):
 
     @property
     def intercepts_(self):
-        """list of ndarray: bias vectors of the dense layers, input to output."""
+        """list of ndarray: bias vectors of the dense layers, input to output (zeros for a
+        layer followed by batch norm, which has no bias)."""
         check_is_fitted(self)
-        return [layer.b for layer in self._dense_layers()]
+        return [layer.b if layer.bias else np.zeros(layer.n_out, layer.W.dtype)
+                for layer in self._dense_layers()]
 
     def _dense_layers(self):
         return [layer for layer in self._network.inference_layers if isinstance(layer, Dense)]
@@ -101,7 +107,34 @@ class BaseNetwork(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = False
         tags.input_tags.allow_nan = False
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+    def transform(self, X):
+        """The learned features of X: the last hidden layer's activations.
+
+        For an MLP, the output of the last hidden layer (after its activation; dropout is
+        off outside training); for a CNN, the same, or with ``hidden_layer_sizes=()`` the
+        flattened (or globally pooled) output of the conv part. Use them as the input of
+        another estimator (transfer learning as feature extraction), e.g. in a
+        ``Pipeline``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            CNNs also take images ``(n_samples, C, H, W)`` and ``(n_samples, H, W)``.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features_out)
+            In the dtype the network was fitted in (float32 stays float32).
+        """
+        return self._forward(X, features=True)
+
+    @property
+    def _n_features_out(self):
+        """Width of :meth:`transform`'s output: the output layer's input width."""
+        return self._network.layers[-1].n_in
 
     # -- fitting ------------------------------------------------------------------------
     def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
@@ -317,8 +350,9 @@ class BaseNetwork(BaseEstimator):
         print(f"{line}, {seconds:.3f} s")
 
     # -- prediction -----------------------------------------------------------------------
-    def _forward(self, X):
-        """Validated X through the network: probabilities or values, shape (n, n_outputs)."""
+    def _forward(self, X, features=False):
+        """Validated X through the network: probabilities or values, shape (n, n_outputs),
+        or with ``features`` the output layer's input (:meth:`transform`)."""
         check_is_fitted(self)
         X, x_shape = self._flat_samples(X)
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32), order="C")
@@ -332,7 +366,8 @@ class BaseNetwork(BaseEstimator):
         with backend.compute_context(network.convolutional):
             network.to_backend(backend)
             try:
-                parts = [backend.to_numpy(network.predict(
+                run = network.features if features else network.predict
+                parts = [backend.to_numpy(run(
                     backend.asarray(self._network_input(X[start:start + chunk]))))
                     for start in range(0, len(X), chunk)]
             finally:

@@ -53,7 +53,7 @@ def dense_stack(n_in, hidden_layer_sizes, n_out, *, activation, batch_norm=False
     layers = []
     layer_id = first_layer_id
     for units in hidden_layer_sizes:
-        layers.append(Dense(n_in, units * pieces, dropconnect, layer_id))
+        layers.append(Dense(n_in, units * pieces, dropconnect, layer_id, bias=not batch_norm))
         if batch_norm:
             layers.append(BatchNorm(units * pieces))
         layers.append(Maxout(pieces) if pieces > 1 else Activation(activation))
@@ -113,7 +113,8 @@ def conv_stack(in_shape, filters, kernel_sizes, strides, *, padding, pooling, po
     for block, (n_filters, kernel, stride) in enumerate(zip(filters, kernel_sizes, strides)):
         kernel_hw, stride_hw = _along_long_axes(shape, kernel), _along_long_axes(shape, stride)
         try:
-            conv = Conv2D(shape, n_filters * pieces, kernel_hw, stride_hw, _padding(shape, padding))
+            conv = Conv2D(shape, n_filters * pieces, kernel_hw, stride_hw,
+                          _padding(shape, padding), bias=not batch_norm)
         except ValueError as error:
             raise ValueError(f"Conv block {block + 1} (kernel_size={kernel}, "
                              f"padding={padding!r}, input {shape[0]}x{shape[1]}): "

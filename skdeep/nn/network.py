@@ -178,6 +178,12 @@ class Network:
             total.add(1.0, value)
         return total.sum()
 
+    def features(self, x):
+        """The output layer's input at inference: the last hidden layer's activations."""
+        for layer in self.inference_layers[:-1]:
+            x = layer.forward(x, INFERENCE)
+        return x
+
     def predict(self, x):
         """The loss's link applied to the raw output: probabilities or values."""
         return self.backend.link(self.loss, self.forward(x, INFERENCE))

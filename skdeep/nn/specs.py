@@ -131,6 +131,8 @@ def build_layers(specs, in_shape, *, where="architecture", heads=None):
         position = f"{where}[{index}]"
         try:
             new, shape = _build_one(spec, shape, position, len(layers), heads)
+            if new and isinstance(new[-1], Conv2D) and list(specs[index + 1:index + 2]) == ["bn"]:
+                new[-1].bias = False  # batch norm subtracts it again
         except SpecError:
             raise
         except ValueError as error:  # a layer that does not fit its input

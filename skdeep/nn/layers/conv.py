@@ -33,13 +33,14 @@ class Conv2D(Layer):
     convolutional = True
 
     def __init__(self, in_shape, filters, kernel=(3, 3), stride=(1, 1), padding="same",
-                 geometry=None, groups=1):
+                 geometry=None, groups=1, bias=True):
         self.in_shape = tuple(in_shape)
         self.filters = filters
         self.kernel = tuple(kernel)
         self.stride = tuple(stride)
         self.padding = padding
         self.groups = groups
+        self.bias = bias
         if self.in_shape[2] % groups or filters % groups:
             raise ValueError(f"groups={groups} must divide both the input channels "
                              f"({self.in_shape[2]}) and the filters ({filters}).")
@@ -69,37 +70,44 @@ class Conv2D(Layer):
         fan = self.kernel[0] * self.kernel[1]
         rows, cols = fan * self.in_shape[2] // self.groups, self.filters // self.groups
         shape = (rows, cols) if self.groups == 1 else (self.groups, rows, cols)
-        return [
-            ParamSpec("W", shape, "weights", True, rows, fan * cols),
-            ParamSpec("b", (self.filters,)),
-        ]
+        weights = ParamSpec("W", shape, "weights", True, rows, fan * cols)
+        return [weights, ParamSpec("b", (self.filters,))] if self.bias else [weights]
+
+    def _bias_arrays(self):
+        """The bias and its gradient (zeros and a scratch array without a bias)."""
+        if self.bias:
+            return self.b, self.db
+        zeros = self.backend.zeros((self.filters,), self.W.dtype)
+        return zeros, self.backend.zeros((self.filters,), self.W.dtype)
 
     def forward(self, x, ctx):
         if ctx.training:
             self._x = x
+        bias, _ = self._bias_arrays()
         if self.groups == 1:
-            return self.backend.conv2d(x, self.W, self.b, self.kernel, self.stride,
+            return self.backend.conv2d(x, self.W, bias, self.kernel, self.stride,
                                        self.geometry)
         backend, cols = self.backend, self.filters // self.groups
         parts = backend.split_channels(x, [self.in_shape[2] // self.groups] * self.groups)
         return backend.concat_channels([
-            backend.conv2d(part, self.W[g], self.b[g * cols:(g + 1) * cols], self.kernel,
+            backend.conv2d(part, self.W[g], bias[g * cols:(g + 1) * cols], self.kernel,
                            self.stride, self.geometry)
             for g, part in enumerate(parts)
         ])
 
     def backward(self, dy):
+        _, dbias = self._bias_arrays()
         if self.groups == 1:
             return self.backend.conv2d_backward(dy, self._x, self.W, self.kernel, self.stride,
                                                 self.geometry, self.needs_input_grad, self.dW,
-                                                self.db)
+                                                dbias)
         backend, cols = self.backend, self.filters // self.groups
         xs = backend.split_channels(self._x, [self.in_shape[2] // self.groups] * self.groups)
         dys = backend.split_channels(dy, [cols] * self.groups)
         dxs = [
             backend.conv2d_backward(dys[g], xs[g], self.W[g], self.kernel, self.stride,
                                     self.geometry, self.needs_input_grad, self.dW[g],
-                                    self.db[g * cols:(g + 1) * cols])
+                                    dbias[g * cols:(g + 1) * cols])
             for g in range(self.groups)
         ]
         return backend.concat_channels(dxs) if self.needs_input_grad else None

@@ -16,23 +16,33 @@ class Dense(Layer):
         are scaled by ``1 / (1 - dropconnect)``; one mask per optimizer step.
     layer_id : int
         Distinguishes this layer's random masks from other layers'.
+    bias : bool
+        Whether the layer adds a trained bias (none before batch norm, which subtracts it
+        again: see :class:`~skdeep.nn.layers.Conv2D`).
     """
 
     @property
     def stochastic(self):
         return self.dropconnect > 0
 
-    def __init__(self, n_in, n_out, dropconnect=0.0, layer_id=0):
+    def __init__(self, n_in, n_out, dropconnect=0.0, layer_id=0, bias=True):
         self.n_in = n_in
         self.n_out = n_out
         self.dropconnect = dropconnect
         self.layer_id = layer_id
+        self.bias = bias
 
     def param_specs(self):
-        return [
-            ParamSpec("W", (self.n_in, self.n_out), "weights", True, self.n_in, self.n_out),
-            ParamSpec("b", (self.n_out,)),
-        ]
+        weights = ParamSpec("W", (self.n_in, self.n_out), "weights", True, self.n_in,
+                            self.n_out)
+        return [weights, ParamSpec("b", (self.n_out,))] if self.bias else [weights]
+
+    def _bias_arrays(self):
+        """The bias and its gradient (zeros and a scratch array without a bias)."""
+        if self.bias:
+            return self.b, self.db
+        zeros = self.backend.zeros((self.n_out,), self.W.dtype)
+        return zeros, self.backend.zeros((self.n_out,), self.W.dtype)
 
     def forward(self, x, ctx):
         backend, weights = self.backend, self.W
@@ -47,12 +57,12 @@ class Dense(Layer):
                 ).reshape(self.W.shape)
                 weights = backend.multiply(self.W, self._mask)
             self._used_weights = weights
-        return backend.dense_forward(x, weights, self.b)
+        return backend.dense_forward(x, weights, self._bias_arrays()[0])
 
     def backward(self, dy):
         backend = self.backend
-        dx = backend.dense_backward(self._x, dy, self._used_weights, self.dW, self.db,
-                                    self.needs_input_grad)
+        dx = backend.dense_backward(self._x, dy, self._used_weights, self.dW,
+                                    self._bias_arrays()[1], self.needs_input_grad)
         if self._mask is not None:
             backend.multiply_into(self.dW, self._mask)
         return dx
