@@ -25,8 +25,11 @@ PRESETS = {
     "AlexNet (small)": dict(architecture="alexnet", hidden_layer_sizes=(256, 256),
                             dropout=0.5),
     "VGG-11": dict(architecture="vgg", depth=11, hidden_layer_sizes=()),
+    "GoogLeNet (9 modules, auxiliary classifiers)": dict(architecture="inception",
+                                                         hidden_layer_sizes=()),
     "ResNet-20": dict(architecture="resnet", depth=20, hidden_layer_sizes=()),
     "DenseNet-BC-40, k = 12": dict(architecture="densenet", depth=40, hidden_layer_sizes=()),
+    "DPN (6 blocks)": dict(architecture="dpn", hidden_layer_sizes=()),
 }
 
 
