@@ -14,7 +14,12 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_array,
+    check_is_fitted,
+    validate_data,
+)
 
 from ._checks import positive_ints
 from ._convergence import ConvergenceMonitor
@@ -137,7 +142,8 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         return self._network.layers[-1].n_in
 
     # -- fitting ------------------------------------------------------------------------
-    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
+    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None, X_val=None,
+             y_val=None):
         self._check_parameter_combinations()
         backend = fit_backend(self.device, type(self).__name__)  # before any state changes
         continuing = (incremental or self.warm_start) and hasattr(self, "_network")
@@ -148,6 +154,7 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
             X = X.astype(self._network.dtype, copy=False)
         Y = self._encode_targets(y, reset=not continuing, classes=classes)
         weights = self._combined_sample_weight(X, y, sample_weight)
+        validation = self._validation_set(X_val, y_val, Y.shape[1])
 
         if not continuing:
             self._initialize(X.shape[1:], Y.shape[1], X.dtype)
@@ -167,7 +174,8 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
                 self._network.to_backend(backend)
                 self._optimizer.to_backend(backend)
                 try:
-                    self._train(X, Y.astype(X.dtype, copy=False), y, weights, incremental)
+                    self._train(X, Y.astype(X.dtype, copy=False), y, weights, incremental,
+                                validation)
                 finally:  # a fitted model holds NumPy arrays, whatever it trained on
                     self._network.to_backend(CPU)
                     self._optimizer.to_backend(CPU)
@@ -250,10 +258,34 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         train, val = split
         return (X[train], Y[train], _take(weights, train)), (X[val], y[val], _take(weights, val))
 
-    def _train(self, X, Y, y, weights, incremental):
+    def _validation_set(self, X_val, y_val, n_outputs):
+        """``fit``'s explicit validation set, checked: ``(X_val, y_val, None)`` or None."""
+        if X_val is None and y_val is None:
+            return None
+        if X_val is None or y_val is None:
+            missing = "X_val" if X_val is None else "y_val"
+            raise ValueError(f"X_val and y_val must be given together; {missing} is None.")
+        if not self.early_stopping:
+            raise ValueError(
+                "X_val and y_val are given, but early_stopping=False: the validation set "
+                "serves early stopping and validation_scores_. Set early_stopping=True."
+            )
+        X_val, x_shape = self._flat_samples(X_val)
+        X_val = validate_data(self, X_val, reset=False, dtype=(np.float64, np.float32),
+                              order="C")
+        self._check_input_shape(x_shape, X_val.shape[1], reset=False)
+        y_val = check_array(y_val, ensure_2d=False, dtype=None, input_name="y_val")
+        if len(y_val) != len(X_val):
+            raise ValueError(f"X_val has {len(X_val)} samples, but y_val has {len(y_val)}.")
+        return X_val, self._validation_targets(y_val, n_outputs), None
+
+    def _validation_targets(self, y_val, n_outputs):
+        """``y_val`` checked against the training targets (subclasses)."""
+        return y_val
+
+    def _train(self, X, Y, y, weights, incremental, validation=None):
         early_stopping = self.early_stopping and not incremental
-        validation = None
-        if early_stopping:
+        if early_stopping and validation is None:
             (X, Y, weights), validation = self._split_validation(X, Y, y, weights)
         trainer = self._trainer()
         data = training_data(self._network, X, self._network_input(X), Y, weights,

@@ -58,6 +58,19 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
                 )
         return self._label_binarizer.transform(y)
 
+    def _validation_targets(self, y_val, n_outputs):
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            if y_val.ndim != 2 or y_val.shape[1] != n_outputs:
+                raise ValueError(f"y_val must be a label indicator matrix of {n_outputs} "
+                                 f"columns, like y; it has shape {y_val.shape}.")
+            return y_val
+        y_val = column_or_1d(y_val, warn=True)
+        unseen = np.setdiff1d(np.unique(y_val), self.classes_)
+        if len(unseen):
+            raise ValueError(f"y_val has classes that y does not: {unseen.tolist()}; the "
+                             f"network predicts {self.classes_.tolist()}.")
+        return y_val
+
     def _loss_name(self):
         return "softmax_cross_entropy" if self._multiclass else "sigmoid_cross_entropy"
 
@@ -122,7 +135,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
             return np.log(self.predict_proba(X))
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Train the network on (X, y).
 
         Parameters
@@ -134,12 +147,19 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
             Class labels, or a label indicator matrix for multilabel classification.
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample's loss; an integer weight ``k`` trains like ``k`` copies.
+        X_val, y_val : array-like, default=None
+            A validation set for early stopping and ``validation_scores_``, in place of
+            the ``validation_fraction`` split of X (which then all trains); needs
+            ``early_stopping=True``. In a ``Pipeline`` with metadata routing, request
+            them with ``set_fit_request(X_val=True, y_val=True)`` and pass
+            ``transform_input=["X_val"]`` to the Pipeline so earlier steps transform
+            X_val as they transform X.
 
         Returns
         -------
         self : object
         """
-        return self._fit(X, y, sample_weight)
+        return self._fit(X, y, sample_weight, X_val=X_val, y_val=y_val)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):

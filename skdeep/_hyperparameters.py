@@ -128,11 +128,14 @@ clip_norm, clip_value : float or None, default=None
 """),
     Hyperparameter(('early_stopping',), ["boolean"], """\
 early_stopping : bool, default=False
-    Hold out ``validation_fraction`` of the data, stop when its score stops improving,
-    and restore the weights of the best epoch.
+    Hold out ``validation_fraction`` of the data (or score the ``X_val``, ``y_val``
+    given to ``fit``), stop when its score stops improving, and restore the weights of
+    the best epoch.
 """),
     Hyperparameter(('validation_fraction',), [Interval(Real, 0, 1, closed="neither")], """\
 validation_fraction : float, default=0.1
+    Share of the training data held out for early stopping; not used when ``fit`` gets
+    ``X_val`` and ``y_val``.
 """),
     Hyperparameter(('n_iter_no_change',), [Interval(Integral, 1, None, closed="left")], """\
 n_iter_no_change : int, default=10

@@ -31,6 +31,12 @@ class NetworkRegressor(RegressorMixin, BaseNetwork):
             )
         return Y
 
+    def _validation_targets(self, y_val, n_outputs):
+        width = y_val.reshape(len(y_val), -1).shape[1]
+        if width != n_outputs:
+            raise ValueError(f"y_val has {width} targets per sample, but y has {n_outputs}.")
+        return y_val
+
     def _loss_name(self):
         return "squared_error" if self.loss == "auto" else self.loss
 
@@ -51,7 +57,7 @@ class NetworkRegressor(RegressorMixin, BaseNetwork):
         return y.ravel() if y.shape[1] == 1 else y
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Train the network on (X, y).
 
         Parameters
@@ -62,12 +68,19 @@ class NetworkRegressor(RegressorMixin, BaseNetwork):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
             Weight of each sample's loss; an integer weight ``k`` trains like ``k`` copies.
+        X_val, y_val : array-like, default=None
+            A validation set for early stopping and ``validation_scores_``, in place of
+            the ``validation_fraction`` split of X (which then all trains); needs
+            ``early_stopping=True``. In a ``Pipeline`` with metadata routing, request
+            them with ``set_fit_request(X_val=True, y_val=True)`` and pass
+            ``transform_input=["X_val"]`` to the Pipeline so earlier steps transform
+            X_val as they transform X.
 
         Returns
         -------
         self : object
         """
-        return self._fit(X, y, sample_weight)
+        return self._fit(X, y, sample_weight, X_val=X_val, y_val=y_val)
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
