@@ -25,6 +25,7 @@ from ._checks import positive_ints
 from ._convergence import ConvergenceMonitor
 from ._exceptions import DivergenceError
 from ._progress import EpochProgress
+from ._transfer import copy_matching_weights, mark_frozen, pretrained_estimator
 from .backends import CPU, fit_backend, predict_backend
 from .nn import Network
 from .nn.initializers import resolve_initializer
@@ -82,6 +83,11 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
     def _class_sample_weight(self, y):
         """Per-sample factors from ``class_weight`` (None for regressors)."""
         return None
+
+    def _shares_targets_with(self, source, n_outputs):
+        """Whether the fitted ``source`` predicts the same classes or number of targets
+        (then ``init_from`` copies its output layer too)."""
+        return False
 
     def _stratify(self, y):
         return None
@@ -195,6 +201,7 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
                 f"Received: clip_norm={self.clip_norm}, clip_value={self.clip_value}."
             )
         self._hidden_sizes()
+        pretrained_estimator(self.init_from)
 
     def _hidden_sizes(self):
         """``hidden_layer_sizes`` as a tuple of ints (an int means one layer)."""
@@ -220,8 +227,13 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         self._rng = rng
         self._seed = int(rng.integers(2**63 - 1))
         layers = self._build_layers(sample_shape, n_outputs)
+        mark_frozen(layers, self.freeze)
         network = Network(layers, self._loss_name(), dtype)
         network.initialize(resolve_initializer(self.initializer, self.activation), rng)
+        source = pretrained_estimator(self.init_from)
+        if source is not None:
+            copy_matching_weights(network, source._network,
+                                  self._shares_targets_with(source, n_outputs))
         self._network = network
         self.n_outputs_ = n_outputs
         self.n_iter_ = 0
@@ -235,7 +247,7 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
     def _make_optimizer(self):
         network = self._network
         return make_optimizer(
-            self.optimizer, network.theta.size, network.dtype,
+            self.optimizer, network.trainable_theta.size, network.dtype,
             momentum=self.momentum, beta_1=self.beta_1, beta_2=self.beta_2, rho=self.rho,
             epsilon=self.epsilon, weight_decay=self.l2, n_decay=network.n_decay,
         )

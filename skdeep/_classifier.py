@@ -58,6 +58,10 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
                 )
         return self._label_binarizer.transform(y)
 
+    def _shares_targets_with(self, source, n_outputs):
+        return isinstance(source, NetworkClassifier) and np.array_equal(
+            source.classes_, self.classes_) and source._loss_name() == self._loss_name()
+
     def _validation_targets(self, y_val, n_outputs):
         if self._label_binarizer.y_type_ == "multilabel-indicator":
             if y_val.ndim != 2 or y_val.shape[1] != n_outputs:

@@ -197,7 +197,8 @@ class CNNClassifier(_CNNLayers, NetworkClassifier):
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False, loss="auto",
         clip_norm=None, clip_value=None, early_stopping=False, validation_fraction=0.1,
         n_iter_no_change=10, tol=1e-4, shuffle=True, class_weight=None, random_state=None,
-        verbose=0, warm_start=False, device="auto",
+        verbose=0, warm_start=False, init_from=None, freeze=None,
+        device="auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -243,6 +244,8 @@ class CNNClassifier(_CNNLayers, NetworkClassifier):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.init_from = init_from
+        self.freeze = freeze
         self.device = device
 
 
@@ -268,7 +271,8 @@ class CNNRegressor(_CNNLayers, NetworkRegressor):
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False,
         loss="squared_error", clip_norm=None, clip_value=None, early_stopping=False,
         validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, shuffle=True,
-        random_state=None, verbose=0, warm_start=False, device="auto",
+        random_state=None, verbose=0, warm_start=False, init_from=None, freeze=None,
+        device="auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -313,4 +317,6 @@ class CNNRegressor(_CNNLayers, NetworkRegressor):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.init_from = init_from
+        self.freeze = freeze
         self.device = device

@@ -15,7 +15,7 @@ signature's.
 from numbers import Integral, Real
 from typing import NamedTuple
 
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
 from .nn.activations import ACTIVATIONS
 from .nn.initializers import INITIALIZERS
@@ -161,6 +161,27 @@ verbose : int, default=0
     Hyperparameter(('warm_start',), ["boolean"], """\
 warm_start : bool, default=False
     Continue from the fitted weights on the next ``fit``.
+"""),
+    Hyperparameter(('init_from',), [HasMethods(["predict"]), None], """\
+init_from : fitted skdeep estimator, FrozenEstimator or None, default=None
+    Transfer learning: start ``fit`` from this estimator's weights. Layers are paired
+    position by position (layers with parameters, in order); each whose kind and shapes
+    match starts from the given weights (and batch norm from its running statistics);
+    the others, and the output layer unless the classes (or the number of targets) are
+    the same, start from ``initializer``. A fitted estimator loses its weights in
+    ``clone()``, as ``GridSearchCV`` and ``cross_val_score`` call it: wrap it as
+    ``sklearn.frozen.FrozenEstimator(fitted)``, which ``clone()`` keeps. An unfitted
+    estimator is a ``ValueError``.
+"""),
+    Hyperparameter(('freeze',), [StrOptions({"features"}), Interval(Integral, 0, None, \
+closed="left"), None], """\
+freeze : None, "features" or int, default=None
+    Layers whose weights training leaves as they are (usually with ``init_from``):
+    ``"features"`` freezes everything before the dense head (a CNN's conv part; nothing
+    of an MLP), an int n the first n layers with parameters (convolutions, dense layers
+    and batch norms count). Frozen batch norm normalizes with its running statistics, and
+    no gradient is computed below the first trained layer, so fine-tuning the head of a
+    large network costs little more than training the head.
 """),
     Hyperparameter(('device',), [StrOptions({"auto", "cpu", "cuda"})], """\
 device : {"auto", "cpu", "cuda"}, default="auto"

@@ -43,7 +43,8 @@ class MLPClassifier(_MLPLayers, NetworkClassifier):
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False, loss="auto",
         clip_norm=None, clip_value=None, early_stopping=False, validation_fraction=0.1,
         n_iter_no_change=10, tol=1e-4, shuffle=True, class_weight=None, random_state=None,
-        verbose=0, warm_start=False, device="auto",
+        verbose=0, warm_start=False, init_from=None, freeze=None,
+        device="auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -75,6 +76,8 @@ class MLPClassifier(_MLPLayers, NetworkClassifier):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.init_from = init_from
+        self.freeze = freeze
         self.device = device
 
 
@@ -95,7 +98,8 @@ class MLPRegressor(_MLPLayers, NetworkRegressor):
         dropout=0.0, dropconnect=0.0, l1=0.0, l2=0.0, batch_norm=False,
         loss="squared_error", clip_norm=None, clip_value=None, early_stopping=False,
         validation_fraction=0.1, n_iter_no_change=10, tol=1e-4, shuffle=True,
-        random_state=None, verbose=0, warm_start=False, device="auto",
+        random_state=None, verbose=0, warm_start=False, init_from=None, freeze=None,
+        device="auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -126,4 +130,6 @@ class MLPRegressor(_MLPLayers, NetworkRegressor):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.init_from = init_from
+        self.freeze = freeze
         self.device = device

@@ -31,6 +31,9 @@ class NetworkRegressor(RegressorMixin, BaseNetwork):
             )
         return Y
 
+    def _shares_targets_with(self, source, n_outputs):
+        return isinstance(source, NetworkRegressor) and source.n_outputs_ == n_outputs
+
     def _validation_targets(self, y_val, n_outputs):
         width = y_val.reshape(len(y_val), -1).shape[1]
         if width != n_outputs:

@@ -13,8 +13,10 @@ class Network:
 
     Every parameter a layer declares is a view into ``theta`` and its gradient a view into
     ``grad``, so an optimizer, a penalty or gradient clipping is one operation over a flat
-    vector. Parameters subject to L1/L2 penalties (``ParamSpec.decay``) come first: they
-    are ``theta[:n_decay]``.
+    vector. The parameters of frozen layers (``layer.frozen``) come first,
+    ``theta[:n_frozen]``, and never change; of the trainable rest (:attr:`trainable_theta`)
+    those subject to L1/L2 penalties (``ParamSpec.decay``) come first: they are
+    ``trainable_theta[:n_decay]``.
 
     Parameters
     ----------
@@ -38,8 +40,12 @@ class Network:
         self.loss = loss
         self.dtype = np.dtype(dtype)
         specs = [(layer, spec) for layer in layers for spec in layer.param_specs()]
-        self._specs = [s for s in specs if s[1].decay] + [s for s in specs if not s[1].decay]
-        self.n_decay = sum(int(np.prod(s.shape)) for _, s in self._specs if s.decay)
+        frozen = [s for s in specs if s[0].frozen]
+        trainable = [s for s in specs if not s[0].frozen]
+        self._specs = frozen + [s for s in trainable if s[1].decay] + \
+            [s for s in trainable if not s[1].decay]
+        self.n_frozen = sum(int(np.prod(s.shape)) for _, s in frozen)
+        self.n_decay = sum(int(np.prod(s.shape)) for _, s in trainable if s.decay)
         size = sum(int(np.prod(s.shape)) for _, s in self._specs)
         self.theta = np.zeros(size, dtype=self.dtype)
         self.grad = np.zeros(size, dtype=self.dtype)
@@ -48,7 +54,17 @@ class Network:
         trains_before = False
         for layer in layers:
             layer.needs_input_grad = trains_before
-            trains_before = trains_before or bool(layer.param_specs())
+            trains_before = trains_before or (bool(layer.param_specs()) and not layer.frozen)
+
+    @property
+    def trainable_theta(self):
+        """The parameters training changes: ``theta`` after the frozen layers' (a view)."""
+        return self.theta[self.n_frozen:]
+
+    @property
+    def trainable_grad(self):
+        """The gradient of :attr:`trainable_theta` (a view of ``grad``)."""
+        return self.grad[self.n_frozen:]
 
     @property
     def uses_row_keys(self):
@@ -152,6 +168,8 @@ class Network:
         value, d_raw = backend.loss_and_gradient(self.loss, raw, y, p)
         terms = [value]
         for output in self.auxiliary_outputs:
+            if output.frozen:  # a frozen branch learns nothing from its loss
+                continue
             weighted = backend.scale(p, output.weight)  # the branch's share of the loss
             aux_value, d_aux = backend.loss_and_gradient(self.loss, output.raw_output(), y,
                                                          weighted)

@@ -140,13 +140,13 @@ class Trainer:
         network, reg = self.network, self.regularization
         backend = network.backend
         losses = network.loss_terms(x, y, ctx.sample_fraction, ctx)
+        theta, grad = network.trainable_theta, network.trainable_grad
         penalty = 0.0
         if reg.l1 or reg.l2:
             decay = slice(0, network.n_decay)
-            penalty = backend.add_penalty(network.theta[decay], network.grad[decay], reg.l1,
-                                          reg.l2)
-        backend.clip_gradient(network.grad, reg.clip_norm, reg.clip_value)
-        self.optimizer.step(network.theta, network.grad, lr)
+            penalty = backend.add_penalty(theta[decay], grad[decay], reg.l1, reg.l2)
+        backend.clip_gradient(grad, reg.clip_norm, reg.clip_value)
+        self.optimizer.step(theta, grad, lr)
         return (*losses, penalty)
 
 

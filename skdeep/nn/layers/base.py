@@ -56,6 +56,10 @@ class Layer:
     """Whether the layer works on images (channels-last maps)."""
     buffers = ()
     """Names of non-trained state (e.g. running statistics) saved with the weights."""
+    frozen = False
+    """Whether the layer's parameters stay as they are while the network trains (set
+    before the network is built; batch norm then normalizes with its running
+    statistics)."""
 
     @property
     def label(self):

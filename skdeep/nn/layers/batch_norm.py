@@ -45,7 +45,7 @@ class BatchNorm(Layer):
             self.running_mean = backend.asarray(np.zeros(self.n_features, dtype=x.dtype))
             self.running_var = backend.asarray(np.ones(self.n_features, dtype=x.dtype))
         rows = x.reshape(-1, self.n_features)
-        if not ctx.training:
+        if not ctx.training or self.frozen:  # frozen: the statistics it learned
             out = backend.batch_norm_inference(rows, self.gamma, self.beta, self.running_mean,
                                                self.running_var, self.eps)
             return out.reshape(x.shape)
