@@ -300,7 +300,7 @@ def _branches(lists, shape, position, n_before, mode, heads, residual_channels=0
                                  n_before + len(layers), heads)
         layers += new
         shapes.append(out_shape)
-    return layers + [BranchMerge(fork, mode, residual_channels)], shapes
+    return layers + [BranchMerge(fork, mode, residual_channels, shape[2])], shapes
 
 
 class AuxiliaryHeads(NamedTuple):

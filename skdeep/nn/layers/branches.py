@@ -88,10 +88,12 @@ class BranchMerge(Layer):
     _LABELS = {"add": "Add branches", "concat": "Concatenate branches",
                "dual": "Dual path: add and concatenate"}
 
-    def __init__(self, fork, mode="add", residual_channels=0):
+    def __init__(self, fork, mode="add", residual_channels=0, identity_channels=0):
         self.fork = fork
         self.mode = mode
         self.residual_channels = residual_channels
+        self.identity_channels = identity_channels
+        """Channels of the fork's input (``"dual"``: the residual part and the rest)."""
 
     @property
     def label(self):
