@@ -11,7 +11,6 @@ starts from the pretrained weights and fine-tunes all of them (`init_from=...`).
 import warnings
 
 import matplotlib.pyplot as plt
-import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 
