@@ -260,3 +260,27 @@ def test_stochastic_pooling_training_needs_an_int_seed():
 def test_bad_arguments_raise_clear_errors(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("need_dx", [True, False])
+def test_pointwise_conv_is_the_im2col_conv(dtype, need_dx):
+    # 1x1, stride 1, unpadded convolutions skip the unfolding: one matrix product.
+    from skdeep.ops.cpu import conv as _cpu
+    from skdeep.ops.shapes import conv_geometry
+
+    x, w, b = _data((3, 5, 4, 6), dtype, 0), _data((6, 7), dtype, 1), _data(7, dtype, 2)
+    dy = _data((3, 5, 4, 7), dtype, 3)
+    geometry = conv_geometry((5, 4), (1, 1), (1, 1), "same")
+    args = ((1, 1), (1, 1), geometry)
+    assert _cpu._is_pointwise(x, *args)
+    assert not _cpu._is_pointwise(x, (1, 1), (2, 2), conv_geometry((5, 4), (1, 1), (2, 2), 0))
+    _assert_close(_cpu.conv2d(x, w, b, *args, method="pointwise"),
+                  _cpu.conv2d(x, w, b, *args, method="gemm").astype(np.float64), dtype)
+    fast = _cpu.conv2d_backward(dy, x, w, *args, need_dx=need_dx, method="pointwise")
+    slow = _cpu.conv2d_backward(dy, x, w, *args, need_dx=need_dx, method="gemm")
+    for a, e in zip(fast, slow):
+        if e is None:
+            assert a is None
+        else:
+            _assert_close(a, e.astype(np.float64), dtype)

@@ -18,12 +18,20 @@ DIRECT_MAX_FILTERS = 16
 def conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, method=None):
     """Convolution of ``x`` (N, H, W, C); ``geometry`` is :func:`conv_geometry`'s result.
 
-    ``method`` is ``"direct"`` (register-tiled kernel), ``"gemm"`` (im2col + BLAS) or None
-    (direct for up to ``DIRECT_MAX_FILTERS`` output channels).
+    ``method`` is ``"direct"`` (register-tiled kernel), ``"gemm"`` (im2col + BLAS),
+    ``"pointwise"`` (a 1x1 convolution with stride 1 and no padding: one matrix product of
+    the maps' rows of channels, no unfolding) or None (pointwise where it applies, else
+    direct for up to ``DIRECT_MAX_FILTERS`` output channels).
     """
     out_h, out_w, top, left = geometry
     n, f = x.shape[0], wmat.shape[1]
     out = np.empty((n, out_h, out_w, f), dtype=x.dtype)
+    if method is None and _is_pointwise(x, kernel_hw, stride_hw, geometry):
+        method = "pointwise"
+    if method == "pointwise":
+        np.dot(x.reshape(-1, x.shape[3]), wmat, out=out.reshape(-1, f))
+        out += bias
+        return out
     if method is None:
         method = "direct" if f <= DIRECT_MAX_FILTERS else "gemm"
     with kernel_threads():
@@ -34,6 +42,12 @@ def conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, method=None):
             conv_gemm.conv2d_forward(x, wmat, bias, stride_hw[0], stride_hw[1], top, left,
                                      kernel_hw[0], kernel_hw[1], chunk, out)
     return out
+
+
+def _is_pointwise(x, kernel_hw, stride_hw, geometry):
+    """Whether the convolution is a 1x1, stride 1, unpadded one: a matrix product."""
+    return (tuple(kernel_hw) == (1, 1) and tuple(stride_hw) == (1, 1)
+            and tuple(geometry) == (x.shape[1], x.shape[2], 0, 0))
 
 
 def _direct_conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, out):
@@ -52,13 +66,23 @@ def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
 
     ``dwmat`` and ``dbias`` are filled in place when given.
     ``method``: ``"gemm"`` (im2col + BLAS), ``"single_channel"`` (one-channel inputs,
-    stride 1, no ``dx``: a first layer on grey images) or None (the latter where it applies).
+    stride 1, no ``dx``: a first layer on grey images), ``"pointwise"`` (see
+    :func:`conv2d`) or None (the latter two where they apply).
     """
     _, _, top, left = geometry
     dx = np.empty_like(x) if need_dx else np.empty((1, 1, 1, 1), dtype=x.dtype)
     dwmat = np.empty_like(wmat) if dwmat is None else dwmat
     dbias = np.empty(wmat.shape[1], dtype=x.dtype) if dbias is None else dbias
     dy = np.ascontiguousarray(dy)
+    if method is None and _is_pointwise(x, kernel_hw, stride_hw, geometry):
+        method = "pointwise"
+    if method == "pointwise":
+        rows, d_rows = x.reshape(-1, x.shape[3]), dy.reshape(-1, dy.shape[3])
+        np.dot(rows.T, d_rows, out=dwmat)
+        dbias[...] = d_rows.sum(axis=0)
+        if need_dx:
+            np.dot(d_rows, wmat.T, out=dx.reshape(-1, x.shape[3]))
+        return (dx if need_dx else None), dwmat, dbias
     positions = dy.shape[1] * dy.shape[2]
     if method is None:
         single = x.shape[3] == 1 and tuple(stride_hw) == (1, 1) and not need_dx
