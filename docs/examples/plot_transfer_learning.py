@@ -49,12 +49,15 @@ for (name, transfer), marker in zip(strategies.items(), "osD"):
 ax.set(xscale="log", xticks=sizes, xticklabels=map(str, sizes), ylim=(0, 1),
        xlabel="training images of digits 5-9", ylabel="test accuracy",
        title="Reusing a network trained on digits 0-4")
+ax.minorticks_off()
 ax.legend(loc="lower right")
 fig.tight_layout()
 
 # %%
-# With a few dozen images both transfers beat training from scratch: the pretrained
-# conv layers already detect strokes that digits 5-9 are made of, and the frozen model
-# only has to learn its dense head. As the training set grows, training from scratch
-# catches up and the gap closes. `freeze="features"` also trains fastest: no gradient
-# is computed for the frozen layers.
+# Starting from the pretrained weights and fine-tuning all of them is as good as or better
+# than training from scratch at every size, with the clearest gain around 50 images (the
+# printout above gives this run's numbers): the pretrained conv layers already detect the
+# strokes digits 5-9 are made of. Frozen features help as much around 50 images, but fall
+# behind as the training set grows: conv layers that learned only digits 0-4 cannot adapt
+# to what 5-9 need, while training from scratch catches up. Frozen features are also the
+# cheapest to train: no gradient is computed for the frozen layers.
