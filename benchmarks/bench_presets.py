@@ -66,7 +66,8 @@ def main():
         "canonical head; test accuracy on the 10,000 test images. One run on a 2-core CPU "
         f"(`python benchmarks/bench_presets.py`). Two epochs on 10,000 images is early "
         "training: the table says how fast each family learns for its cost, not where it "
-        "ends.", "", *rows])
+        "ends. GoogLeNet's count includes its two auxiliary classifiers (about 0.28M "
+        "parameters that train but never predict).", "", *rows])
     print(text)
     if args.write:
         replace_section(args.write, "Presets on Fashion-MNIST", text)
