@@ -32,12 +32,15 @@ warnings.simplefilter("ignore", ConvergenceWarning)
 # output layer reads the pooled features).
 
 presets = {
-    "LeNet-5": dict(architecture="lenet5", hidden_layer_sizes=(120, 84), activation="tanh"),
+    "LeNet-5": dict(architecture="lenet5", hidden_layer_sizes=(120, 84),
+                    activation="tanh"),
     "AlexNet": dict(architecture="alexnet", width=16, hidden_layer_sizes=(128, 128),
                     dropout=0.5),
     "VGG-11": dict(architecture="vgg", depth=11, width=8, hidden_layer_sizes=()),
-    "GoogLeNet": dict(architecture="inception", depth=5, width=4, hidden_layer_sizes=()),
-    "ResNet-14": dict(architecture="resnet", depth=14, width=8, hidden_layer_sizes=()),
+    "GoogLeNet": dict(architecture="inception", depth=5, width=4,
+                      hidden_layer_sizes=()),
+    "ResNet-14": dict(architecture="resnet", depth=14, width=8,
+                      hidden_layer_sizes=()),
     "DenseNet-BC-22": dict(architecture="densenet", depth=22, width=8,
                            hidden_layer_sizes=()),
     "DPN": dict(architecture="dpn", depth=6, width=8, hidden_layer_sizes=()),

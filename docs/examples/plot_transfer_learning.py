@@ -23,9 +23,11 @@ first, second = y < 5, y >= 5
 X_new, y_new = X[second], y[second]
 X_test, y_test = X_new[400:], y_new[400:]  # 500 held-out images of digits 5-9
 
-settings = dict(filters=(8, 16), batch_norm=True, hidden_layer_sizes=(32,), random_state=0)
+settings = dict(filters=(8, 16), batch_norm=True, hidden_layer_sizes=(32,),
+                random_state=0)
 pretrained = CNNClassifier(max_iter=30, **settings).fit(X[first], y[first])
-print(f"pretrained on digits 0-4: training accuracy {pretrained.score(X[first], y[first]):.3f}")
+accuracy = pretrained.score(X[first], y[first])
+print(f"pretrained on digits 0-4: training accuracy {accuracy:.3f}")
 
 # %%
 # ## Accuracy against the number of training images
@@ -42,7 +44,8 @@ fig, ax = plt.subplots(figsize=(7, 3.8))
 for (name, transfer), marker in zip(strategies.items(), "osD"):
     accuracy = []
     for n in sizes:
-        model = CNNClassifier(max_iter=40, batch_size=16, **settings, **transfer)
+        model = CNNClassifier(max_iter=40, batch_size=16, **settings,
+                              **transfer)
         accuracy.append(model.fit(X_new[:n], y_new[:n]).score(X_test, y_test))
     ax.plot(sizes, accuracy, marker=marker, label=name)
     print(f"{name:>15}:", " ".join(f"{a:.3f}" for a in accuracy))
