@@ -99,3 +99,13 @@ def test_multilabel_is_a_clear_error():
     model = MLPClassifier((4,), max_iter=1).fit(X[:50], np.c_[y[:50] % 2, y[:50] % 3 == 0])
     with pytest.raises(NotImplementedError, match="multilabel"):
         to_onnx(model, X[:1], options={"zipmap": False})
+
+
+def test_a_missing_skl2onnx_says_how_to_install_it(monkeypatch):
+    import importlib
+    import sys
+
+    monkeypatch.setitem(sys.modules, "skl2onnx", None)  # as if not installed
+    monkeypatch.delitem(sys.modules, "skdeep.onnx")
+    with pytest.raises(ModuleNotFoundError, match=r'pip install "scikit-deep\[onnx\]"'):
+        importlib.import_module("skdeep.onnx")

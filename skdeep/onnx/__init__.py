@@ -16,8 +16,15 @@ auxiliary classifiers are training-only and not exported. Needs the optional ext
 """
 
 import numpy as np
-from skl2onnx import update_registered_converter
-from skl2onnx.common.data_types import FloatTensorType, Int64TensorType, StringTensorType
+
+try:
+    from skl2onnx import update_registered_converter
+    from skl2onnx.common.data_types import FloatTensorType, Int64TensorType, StringTensorType
+except ModuleNotFoundError as error:
+    raise ModuleNotFoundError(
+        f"skdeep.onnx needs skl2onnx, onnx and onnxruntime ({error.name} is missing): "
+        'pip install "scikit-deep[onnx]".'
+    ) from error
 
 from .. import CNNClassifier, CNNRegressor, MLPClassifier, MLPRegressor
 from ._graph import Graph
