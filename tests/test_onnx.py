@@ -95,10 +95,14 @@ def test_a_float64_model_exports_in_float32():
     _assert_same(model, X[:100])
 
 
-def test_multilabel_is_a_clear_error():
-    model = MLPClassifier((4,), max_iter=1).fit(X[:50], np.c_[y[:50] % 2, y[:50] % 3 == 0])
-    with pytest.raises(NotImplementedError, match="multilabel"):
-        to_onnx(model, X[:1], options={"zipmap": False})
+def test_multilabel_classifiers_export_indicators_and_probabilities():
+    labels = np.c_[y % 2, y % 3 == 0, y > 4].astype(int)
+    model = CNNClassifier(input_shape=(1, 8, 8), filters=(4,), hidden_layer_sizes=(8,),
+                          max_iter=3, random_state=0).fit(X[:300], labels[:300])
+    indicators, probabilities = _run(model, X[:200])
+    assert indicators.shape == (200, 3) and indicators.dtype == np.int64
+    assert_array_equal(indicators, model.predict(X[:200]))
+    assert_allclose(probabilities, model.predict_proba(X[:200]), atol=1e-4)
 
 
 def test_a_missing_skl2onnx_says_how_to_install_it(monkeypatch):

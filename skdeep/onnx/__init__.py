@@ -9,8 +9,8 @@
                   options={"zipmap": False})  # classifiers: probabilities as a matrix
 
 The graph computes in float32 whatever the model was fitted in. Classifiers give the
-labels and the class probabilities (``predict`` and ``predict_proba``), regressors the
-values (``predict``). Every inference layer converts (see :mod:`skdeep.onnx._layers`);
+labels and the class probabilities (``predict`` and ``predict_proba``; multilabel: the
+label indicators and each label's probability), regressors the values (``predict``). Every inference layer converts (see :mod:`skdeep.onnx._layers`);
 auxiliary classifiers are training-only and not exported. Needs the optional extra
 ``onnx`` (skl2onnx, onnx, onnxruntime): ``pip install "scikit-deep[onnx]"``.
 """
@@ -60,8 +60,11 @@ def _convert_regressor(scope, operator, container):
 def _convert_classifier(scope, operator, container):
     graph, model, raw = _raw_output(scope, operator, container)
     kind = model._label_binarizer.y_type_
-    if kind == "multilabel-indicator":
-        raise NotImplementedError("ONNX export of multilabel classifiers is not supported.")
+    if kind == "multilabel-indicator":  # one sigmoid per label; a label is on above 0.5
+        probabilities = graph.op("Sigmoid", [raw], output=operator.outputs[1].full_name)
+        on = graph.op("Greater", [probabilities, graph.const(np.float32(0.5), hint="half")])
+        graph.op("Cast", [on], output=operator.outputs[0].full_name, to=7)  # int64
+        return
     if kind == "binary":  # one sigmoid output: P(classes_[1])
         positive = graph.op("Sigmoid", [raw])
         negative = graph.op("Sub", [graph.const(np.ones((1, 1), np.float32), hint="one"),
@@ -81,7 +84,9 @@ def _convert_classifier(scope, operator, container):
 
 def _classifier_shapes(operator):
     model, n = operator.raw_operator, operator.inputs[0].get_first_dimension()
-    if np.issubdtype(model.classes_.dtype, np.integer):
+    if model._label_binarizer.y_type_ == "multilabel-indicator":
+        operator.outputs[0].type = Int64TensorType([n, len(model.classes_)])
+    elif np.issubdtype(model.classes_.dtype, np.integer):
         operator.outputs[0].type = Int64TensorType([n])
     elif model.classes_.dtype.kind in "OUS":
         operator.outputs[0].type = StringTensorType([n])
