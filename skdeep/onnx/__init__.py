@@ -10,8 +10,9 @@
 
 The graph computes in float32 whatever the model was fitted in. Classifiers give the
 labels and the class probabilities (``predict`` and ``predict_proba``; multilabel: the
-label indicators and each label's probability), regressors the values (``predict``). Every inference layer converts (see :mod:`skdeep.onnx._layers`);
-auxiliary classifiers are training-only and not exported. Needs the optional extra
+label indicators and each label's probability), regressors the values (``predict``).
+Every inference layer converts (see :mod:`skdeep.onnx._layers`); auxiliary classifiers
+are training-only and not exported. Needs the optional extra
 ``onnx`` (skl2onnx, onnx, onnxruntime): ``pip install "scikit-deep[onnx]"``.
 """
 
