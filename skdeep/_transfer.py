@@ -38,9 +38,9 @@ def mark_frozen(layers, freeze):
     ValueError
         When ``freeze`` would leave no layer with parameters to train.
     """
-    trained = [layer for layer in layers if layer.param_specs()]
     if freeze is None:
         return
+    trained = [layer for layer in layers if layer.param_specs()]
     if freeze == "features":
         head = next(layer for layer in inference_layers(layers) if isinstance(layer, Dense))
         chosen = layers[:layers.index(head)]

@@ -6,12 +6,11 @@ Works on NumPy arrays and on CUDA device arrays alike (only ``shape`` and ``dtyp
 read).
 """
 
-from numbers import Integral
 from typing import NamedTuple
 
 import numpy as np
 
-from .shapes import ConvGeometry, conv_geometry, pair, pool_geometry
+from .shapes import ConvGeometry, conv_geometry, non_negative_pair, pair, pool_geometry
 
 
 class ConvSpec(NamedTuple):
@@ -101,21 +100,10 @@ def check_pool(x, pool_size, stride, padding=0, dy=None):
     _ndim(x, "x", 4, "(N, C, H, W)")
     pool = pair(pool_size, "pool_size")
     stride = pool if stride is None else pair(stride, "stride")
-    pad = _non_negative_pair(padding, "padding")
+    pad = non_negative_pair(padding, "padding must be a non-negative int or a pair of "
+                                     f"them. Received: padding={padding!r}.")
     out_hw = pool_geometry(tuple(x.shape)[2:4], pool, stride, pad)
     out_shape = (x.shape[0], x.shape[1]) + tuple(out_hw)
     _check_dy(dy, out_shape, "this x and pooling")
     return PoolSpec(dtype, pool, stride, tuple(out_hw), out_shape, pad)
 
-
-def _non_negative_pair(value, name):
-    if isinstance(value, Integral) and not isinstance(value, bool):
-        value = (value, value)
-    try:
-        h, w = value
-    except (TypeError, ValueError):
-        h = w = None
-    if not all(isinstance(v, Integral) and not isinstance(v, bool) and v >= 0 for v in (h, w)):
-        raise ValueError(f"{name} must be a non-negative int or a pair of them. "
-                         f"Received: {name}={value!r}.")
-    return int(h), int(w)

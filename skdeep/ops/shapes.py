@@ -32,9 +32,12 @@ def _positive_pair_message(name, value):
     return f"{name} must be a positive int or a pair of them. Received: {name}={value!r}."
 
 
-def _non_negative_pair(padding):
-    message = ('padding must be "same", "valid" or a non-negative int. '
-               f"Received: padding={padding!r}.")
+def non_negative_pair(padding, message=None):
+    """An int or a pair of ints >= 0 as ``(h, w)``; else a ``ValueError`` with ``message``
+    (by default the one for a convolution's padding)."""
+    if message is None:
+        message = ('padding must be "same", "valid" or a non-negative int. '
+                   f"Received: padding={padding!r}.")
     if isinstance(padding, Integral):
         padding = (padding, padding)
     try:
@@ -75,7 +78,7 @@ def conv_geometry(in_hw, kernel_hw, stride_hw, padding):
                              f'Received: padding={padding!r}.')
         pad_h = pad_w = padding
     else:
-        pad_h, pad_w = _non_negative_pair(padding)
+        pad_h, pad_w = non_negative_pair(padding)
     out_h, top = _axis_padding(in_hw[0], kernel_hw[0], stride_hw[0], pad_h)
     out_w, left = _axis_padding(in_hw[1], kernel_hw[1], stride_hw[1], pad_w)
     if out_h < 1 or out_w < 1:

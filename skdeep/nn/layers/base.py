@@ -30,6 +30,17 @@ class ParamSpec:
     fan_out: int = 1
 
 
+def bias_or_zeros(layer, width):
+    """``layer.b``, or zeros for a layer without a bias (``layer.bias`` False: one that
+    batch norm follows)."""
+    return layer.b if layer.bias else layer.backend.zeros((width,), layer.W.dtype)
+
+
+def bias_gradient_or_scratch(layer, width):
+    """``layer.db``, or a scratch array the kernels may write for a layer without a bias."""
+    return layer.db if layer.bias else layer.backend.zeros((width,), layer.W.dtype)
+
+
 class Layer:
     """Base class. A layer maps ``x`` to ``y`` and ``dL/dy`` back to ``dL/dx``.
 

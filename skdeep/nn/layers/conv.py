@@ -1,7 +1,7 @@
 """2-D convolution layer over channels-last feature maps."""
 
 from ...ops.shapes import ConvGeometry, conv_geometry
-from .base import Layer, ParamSpec
+from .base import Layer, ParamSpec, bias_gradient_or_scratch, bias_or_zeros
 
 
 class Conv2D(Layer):
@@ -73,17 +73,10 @@ class Conv2D(Layer):
         weights = ParamSpec("W", shape, "weights", True, rows, fan * cols)
         return [weights, ParamSpec("b", (self.filters,))] if self.bias else [weights]
 
-    def _bias_arrays(self):
-        """The bias and its gradient (zeros and a scratch array without a bias)."""
-        if self.bias:
-            return self.b, self.db
-        zeros = self.backend.zeros((self.filters,), self.W.dtype)
-        return zeros, self.backend.zeros((self.filters,), self.W.dtype)
-
     def forward(self, x, ctx):
         if ctx.training:
             self._x = x
-        bias, _ = self._bias_arrays()
+        bias = bias_or_zeros(self, self.filters)
         if self.groups == 1:
             return self.backend.conv2d(x, self.W, bias, self.kernel, self.stride,
                                        self.geometry)
@@ -96,7 +89,7 @@ class Conv2D(Layer):
         ])
 
     def backward(self, dy):
-        _, dbias = self._bias_arrays()
+        dbias = bias_gradient_or_scratch(self, self.filters)
         if self.groups == 1:
             return self.backend.conv2d_backward(dy, self._x, self.W, self.kernel, self.stride,
                                                 self.geometry, self.needs_input_grad, self.dW,

@@ -1,7 +1,7 @@
 """Fully connected layer, with optional DropConnect."""
 
 from ...ops.cpu.masks import stream_key
-from .base import Layer, ParamSpec
+from .base import Layer, ParamSpec, bias_gradient_or_scratch, bias_or_zeros
 
 
 class Dense(Layer):
@@ -37,13 +37,6 @@ class Dense(Layer):
                             self.n_out)
         return [weights, ParamSpec("b", (self.n_out,))] if self.bias else [weights]
 
-    def _bias_arrays(self):
-        """The bias and its gradient (zeros and a scratch array without a bias)."""
-        if self.bias:
-            return self.b, self.db
-        zeros = self.backend.zeros((self.n_out,), self.W.dtype)
-        return zeros, self.backend.zeros((self.n_out,), self.W.dtype)
-
     def forward(self, x, ctx):
         backend, weights = self.backend, self.W
         if ctx.training:
@@ -57,12 +50,13 @@ class Dense(Layer):
                 ).reshape(self.W.shape)
                 weights = backend.multiply(self.W, self._mask)
             self._used_weights = weights
-        return backend.dense_forward(x, weights, self._bias_arrays()[0])
+        return backend.dense_forward(x, weights, bias_or_zeros(self, self.n_out))
 
     def backward(self, dy):
         backend = self.backend
-        dx = backend.dense_backward(self._x, dy, self._used_weights, self.dW,
-                                    self._bias_arrays()[1], self.needs_input_grad)
+        dbias = bias_gradient_or_scratch(self, self.n_out)
+        dx = backend.dense_backward(self._x, dy, self._used_weights, self.dW, dbias,
+                                    self.needs_input_grad)
         if self._mask is not None:
             backend.multiply_into(self.dW, self._mask)
         return dx
