@@ -1,27 +1,23 @@
 """Convolution on the CPU in channels-last layout: allocate outputs, pick a kernel, run it.
 
 Layers call these functions on (N, H, W, C) arrays; :mod:`skdeep.ops` wraps them for NCHW
-callers. Weights are a matrix (KH * KW * C, F) with rows ordered (kh, kw, c). Two kernels:
-a register-tiled direct kernel (:mod:`.conv_direct`) and chunked im2col + BLAS
-(:mod:`.conv_gemm`).
+callers. Weights are a matrix (KH * KW * C, F) with rows ordered (kh, kw, c). The kernels
+(:mod:`.conv_gemm`) unfold chunks of images (im2col) and multiply with BLAS; a pointwise
+(1x1) convolution is a single matrix product.
 """
 
 import numpy as np
 
-from . import conv_direct, conv_gemm
+from . import conv_gemm
 from .threads import kernel_threads
-
-DIRECT_MAX_FILTERS = 16
-"""Up to this many output channels the direct kernel beats im2col + BLAS (measured)."""
 
 
 def conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, method=None):
     """Convolution of ``x`` (N, H, W, C); ``geometry`` is :func:`conv_geometry`'s result.
 
-    ``method`` is ``"direct"`` (register-tiled kernel), ``"gemm"`` (im2col + BLAS),
-    ``"pointwise"`` (a 1x1 convolution with stride 1 and no padding: one matrix product of
-    the maps' rows of channels, no unfolding) or None (pointwise where it applies, else
-    direct for up to ``DIRECT_MAX_FILTERS`` output channels).
+    ``method`` is ``"gemm"`` (im2col + BLAS), ``"pointwise"`` (a 1x1 convolution with
+    stride 1 and no padding: one matrix product of the maps' rows of channels, no
+    unfolding) or None (pointwise where it applies, else gemm).
     """
     out_h, out_w, top, left = geometry
     n, f = x.shape[0], wmat.shape[1]
@@ -32,15 +28,10 @@ def conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, method=None):
         np.dot(x.reshape(-1, x.shape[3]), wmat, out=out.reshape(-1, f))
         out += bias
         return out
-    if method is None:
-        method = "direct" if f <= DIRECT_MAX_FILTERS else "gemm"
     with kernel_threads():
-        if method == "direct":
-            _direct_conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, out)
-        else:
-            chunk = conv_gemm.chunk_size(n, out_h * out_w, wmat.shape[0], x.itemsize)
-            conv_gemm.conv2d_forward(x, wmat, bias, stride_hw[0], stride_hw[1], top, left,
-                                     kernel_hw[0], kernel_hw[1], chunk, out)
+        chunk = conv_gemm.chunk_size(n, out_h * out_w, wmat.shape[0], x.itemsize)
+        conv_gemm.conv2d_forward(x, wmat, bias, stride_hw[0], stride_hw[1], top, left,
+                                 kernel_hw[0], kernel_hw[1], chunk, out)
     return out
 
 
@@ -48,16 +39,6 @@ def _is_pointwise(x, kernel_hw, stride_hw, geometry):
     """Whether the convolution is a 1x1, stride 1, unpadded one: a matrix product."""
     return (tuple(kernel_hw) == (1, 1) and tuple(stride_hw) == (1, 1)
             and tuple(geometry) == (x.shape[1], x.shape[2], 0, 0))
-
-
-def _direct_conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, out):
-    out_h, out_w, top, left = geometry
-    rows = (out_h - 1) * stride_hw[0] + kernel_hw[0]
-    cols = conv_direct.canvas_width(out_w, stride_hw[1], kernel_hw[1])
-    canvas = np.empty((x.shape[0], rows, cols, x.shape[3]), dtype=x.dtype)
-    conv_direct.fill_canvas(x, top, left, canvas)
-    conv_direct.conv2d_forward(canvas, conv_direct.pack_weights(wmat), bias, stride_hw[0],
-                               stride_hw[1], kernel_hw[0], kernel_hw[1], out)
 
 
 def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
