@@ -8,7 +8,7 @@ callers. Weights are a matrix (KH * KW * C, F) with rows ordered (kh, kw, c). Th
 
 import numpy as np
 
-from . import conv_gemm
+from . import conv_gemm, conv_pointwise
 from .threads import kernel_threads
 
 
@@ -24,11 +24,11 @@ def conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, method=None):
     out = np.empty((n, out_h, out_w, f), dtype=x.dtype)
     if method is None and _is_pointwise(x, kernel_hw, stride_hw, geometry):
         method = "pointwise"
-    if method == "pointwise":
-        np.dot(x.reshape(-1, x.shape[3]), wmat, out=out.reshape(-1, f))
-        out += bias
-        return out
     with kernel_threads():
+        if method == "pointwise":
+            conv_pointwise.conv2d_forward(x.reshape(-1, x.shape[3]), wmat, bias,
+                                          out.reshape(-1, f))
+            return out
         chunk = conv_gemm.chunk_size(n, out_h * out_w, wmat.shape[0], x.itemsize)
         conv_gemm.conv2d_forward(x, wmat, bias, stride_hw[0], stride_hw[1], top, left,
                                  kernel_hw[0], kernel_hw[1], chunk, out)
@@ -58,11 +58,10 @@ def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
     if method is None and _is_pointwise(x, kernel_hw, stride_hw, geometry):
         method = "pointwise"
     if method == "pointwise":
-        rows, d_rows = x.reshape(-1, x.shape[3]), dy.reshape(-1, dy.shape[3])
-        np.dot(rows.T, d_rows, out=dwmat)
-        dbias[...] = d_rows.sum(axis=0)
-        if need_dx:
-            np.dot(d_rows, wmat.T, out=dx.reshape(-1, x.shape[3]))
+        with kernel_threads():
+            conv_pointwise.conv2d_backward(x.reshape(-1, x.shape[3]), dy.reshape(-1, dy.shape[3]),
+                                           wmat, need_dx, dx.reshape(-1, dx.shape[3]), dwmat,
+                                           dbias)
         return (dx if need_dx else None), dwmat, dbias
     positions = dy.shape[1] * dy.shape[2]
     if method is None:

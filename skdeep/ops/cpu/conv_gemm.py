@@ -143,11 +143,9 @@ def _forward_chunks(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel
         canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left)
         col = np.empty(((n1 - n0) * positions, wmat.shape[0]), dtype=x.dtype)
         _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col)
-        result = np.dot(col, wmat)
-        r0 = n0 * positions
-        for r in range(result.shape[0]):
-            for f in range(n_filters):
-                out_rows[r0 + r, f] = result[r, f] + bias[f]
+        chunk_rows = out_rows[n0 * positions:n1 * positions]
+        np.dot(col, wmat, chunk_rows)
+        _add_bias(chunk_rows, bias)
 
 
 def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h, kernel_w,
@@ -176,7 +174,7 @@ def _backward_chunks(dy, x, wmat_t, stride_h, stride_w, pad_top, pad_left, kerne
         canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left)
         col = np.empty((grad_rows.shape[0], n_k), dtype=x.dtype)
         _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col)
-        _store(np.dot(col.T, grad_rows), partial_w, i)
+        np.dot(col.T, grad_rows, partial_w[i])
         _column_sums(grad_rows, partial_b, i)
         if need_dx:
             dcol = np.dot(grad_rows, wmat_t)
@@ -185,13 +183,11 @@ def _backward_chunks(dy, x, wmat_t, stride_h, stride_w, pad_top, pad_left, kerne
             _uncrop_chunk(canvas, n0, pad_top, pad_left, dx)
 
 
-# Element loops instead of slice assignments (``partial[i] = product``): Numba compiles a
-# shape-mismatch error path for every array assignment, which took seconds per kernel.
 @njit(cache=True, nogil=True)
-def _store(product, partial, i):
-    for k in range(product.shape[0]):
-        for f in range(product.shape[1]):
-            partial[i, k, f] = product[k, f]
+def _add_bias(rows, bias):
+    for r in range(rows.shape[0]):
+        for f in range(np.uint64(rows.shape[1])):
+            rows[r, f] += bias[f]
 
 
 @njit(cache=True, nogil=True)
@@ -244,7 +240,7 @@ def _single_channel_chunks(x, dy, pad_top, pad_left, kernel_h, kernel_w, chunk, 
                         _copy_run(dst, q, src, (j * rows + oh + kh) * cols + kw, out_w)
                         q += out_w
         grad_rows = dy_rows[n0 * out_h * out_w:n1 * out_h * out_w]
-        _store(np.dot(col_t, grad_rows), partial_w, i)
+        np.dot(col_t, grad_rows, partial_w[i])
         _column_sums(grad_rows, partial_b, i)
 
 

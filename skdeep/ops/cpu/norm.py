@@ -43,17 +43,18 @@ def _moment_blocks(x, fraction, positions, shift, partial, first, stop):
                 partial[b, 1, c] += w * d * d
 
 
+# The normalized input x_hat = (x - mean) * inv_std is not stored: the backward pass
+# recomputes it (the same expression, so the same values), which saves writing and
+# holding an array the size of the input per layer.
 @njit(cache=True, nogil=True)
-def _normalize_rows(x, mean, inv_std, gamma, beta, out, x_hat, first, stop):
+def _normalize_rows(x, mean, inv_std, gamma, beta, out, first, stop):
     for r in range(first, stop):
         for c in range(x.shape[1]):
-            h = (x[r, c] - mean[c]) * inv_std[c]
-            x_hat[r, c] = h
-            out[r, c] = gamma[c] * h + beta[c]
+            out[r, c] = gamma[c] * ((x[r, c] - mean[c]) * inv_std[c]) + beta[c]
 
 
 @njit(cache=True, nogil=True)
-def _gradient_blocks(dy, x_hat, partial, first, stop):
+def _gradient_blocks(dy, x, mean, inv_std, partial, first, stop):
     """Blocks ``first:stop``: sums of ``dy`` and ``dy * x_hat`` per channel."""
     n_rows, channels = dy.shape
     for b in range(first, stop):
@@ -63,17 +64,18 @@ def _gradient_blocks(dy, x_hat, partial, first, stop):
         for r in range(b * _BLOCK_ROWS, min(n_rows, (b + 1) * _BLOCK_ROWS)):
             for c in range(channels):
                 partial[b, 0, c] += dy[r, c]
-                partial[b, 1, c] += dy[r, c] * x_hat[r, c]
+                partial[b, 1, c] += dy[r, c] * ((x[r, c] - mean[c]) * inv_std[c])
 
 
 @njit(cache=True, nogil=True)
-def _input_gradient_rows(dy, x_hat, fraction, positions, gamma, sum_dx_hat, sum_dx_hat_x_hat,
-                         inv_std, dx, first, stop):
+def _input_gradient_rows(dy, x, mean, fraction, positions, gamma, sum_dx_hat,
+                         sum_dx_hat_x_hat, inv_std, dx, first, stop):
     for r in range(first, stop):
         w = fraction[r // positions] / positions
         for c in range(dy.shape[1]):
+            x_hat = (x[r, c] - mean[c]) * inv_std[c]
             dx[r, c] = (dy[r, c] * gamma[c]
-                        - w * (sum_dx_hat[c] + x_hat[r, c] * sum_dx_hat_x_hat[c])) * inv_std[c]
+                        - w * (sum_dx_hat[c] + x_hat * sum_dx_hat_x_hat[c])) * inv_std[c]
 
 
 @njit(cache=True, nogil=True)
@@ -89,28 +91,29 @@ def _block_sums(kernel, n_rows, channels, *args):
     return partial.sum(axis=0)
 
 
-def batch_norm_training(rows, fraction, positions, gamma, beta, eps, out, x_hat):
-    """Batch norm of (rows, channels) with weighted batch statistics; fills ``out`` and
-    ``x_hat``, returns (mean, var, inv_std) in float64."""
+def batch_norm_training(rows, fraction, positions, gamma, beta, eps, out):
+    """Batch norm of (rows, channels) with weighted batch statistics; fills ``out``,
+    returns (mean, var, inv_std) in float64."""
     shift = rows[0].astype(np.float64)
     sums = _block_sums(_moment_blocks, *rows.shape, rows, fraction, positions, shift)
     mean = shift + sums[0]
     var = np.maximum(sums[1] - sums[0] * sums[0], 0.0)
     inv_std = 1.0 / np.sqrt(var + eps)
     over_ranges(_normalize_rows, len(rows), rows, mean.astype(rows.dtype),
-                inv_std.astype(rows.dtype), gamma, beta, out, x_hat)
+                inv_std.astype(rows.dtype), gamma, beta, out)
     return mean, var, inv_std
 
 
-def batch_norm_gradient(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
+def batch_norm_gradient(dy, x, mean, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
     """Fill ``dgamma``, ``dbeta`` and ``dx`` (the gradient through the batch statistics)."""
-    total = _block_sums(_gradient_blocks, *dy.shape, dy, x_hat)
+    mean, inv_std = mean.astype(dy.dtype), inv_std.astype(dy.dtype)
+    total = _block_sums(_gradient_blocks, *dy.shape, dy, x, mean, inv_std)
     dbeta[...] = total[0]
     dgamma[...] = total[1]
     # dx_hat = dy * gamma; its sums are gamma * dbeta and gamma * dgamma.
-    over_ranges(_input_gradient_rows, len(dy), dy, x_hat, fraction, positions, gamma,
+    over_ranges(_input_gradient_rows, len(dy), dy, x, mean, fraction, positions, gamma,
                 (gamma * total[0]).astype(dy.dtype), (gamma * total[1]).astype(dy.dtype),
-                inv_std.astype(dy.dtype), dx)
+                inv_std, dx)
 
 
 def batch_norm_inference(rows, scale, shift, out):
@@ -123,20 +126,19 @@ def forward(rows, fraction, positions, gamma, beta, eps, running_mean, running_v
     averages in place; return the output and what :func:`backward` needs."""
     fraction = np.asarray(fraction, dtype=np.float64)
     rows = np.ascontiguousarray(rows)
-    out, x_hat = np.empty_like(rows), np.empty_like(rows)
-    mean, var, inv_std = batch_norm_training(rows, fraction, positions, gamma, beta, eps, out,
-                                             x_hat)
+    out = np.empty_like(rows)
+    mean, var, inv_std = batch_norm_training(rows, fraction, positions, gamma, beta, eps, out)
     running_mean += (momentum * (mean - running_mean)).astype(rows.dtype)
     running_var += (momentum * (var - running_var)).astype(rows.dtype)
-    return out, (x_hat, inv_std, fraction, positions)
+    return out, (rows, mean, inv_std, fraction, positions)
 
 
 def backward(dy, cache, gamma, dgamma, dbeta):
     """Gradient of :func:`forward` with respect to its rows; fills ``dgamma`` and ``dbeta``."""
-    x_hat, inv_std, fraction, positions = cache
+    rows, mean, inv_std, fraction, positions = cache
     dy = np.ascontiguousarray(dy)
     dx = np.empty_like(dy)
-    batch_norm_gradient(dy, x_hat, fraction, positions, gamma, inv_std, dx, dgamma, dbeta)
+    batch_norm_gradient(dy, rows, mean, fraction, positions, gamma, inv_std, dx, dgamma, dbeta)
     return dx
 
 
