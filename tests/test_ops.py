@@ -24,6 +24,11 @@ CONV_CASES = [
     (2, 2, 1, 13, 3, 1, 5, 1, "same"),  # 1-D signals: H = 1
     (2, 2, 1, 12, 3, 1, 3, 2, "valid"),
     (3, 16, 6, 6, 33, 3, 3, 1, 1),      # more channels than a vector register
+    # Fewer output than input channels at stride 1: the input gradient is a convolution
+    (2, 6, 7, 8, 2, 3, 3, 1, "same"),
+    (2, 5, 6, 6, 3, 3, 2, 1, 0),
+    (1, 4, 9, 7, 2, 2, 2, 1, "same"),
+    (1, 3, 4, 4, 2, 3, 3, 1, 3),        # padding past the kernel: a crop in the transposed conv
 ]
 
 
