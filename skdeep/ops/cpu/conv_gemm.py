@@ -51,11 +51,15 @@ def _add_run(dst, d0, src, s0, count):
 
 
 @njit(cache=True, nogil=True)
-def _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left):
-    """Images ``n0:n1`` of ``x`` on a zero canvas of ``rows x cols`` pixels, shifted by the
-    padding (a negative padding crops), so that the unfolding below needs no bounds checks."""
+def _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left, canvas):
+    """Images ``n0:n1`` of ``x`` on the canvas (``rows x cols`` pixels, zero where no image
+    pixel lands), shifted by the padding (a negative padding crops), so that the unfolding
+    below needs no bounds checks. Returns the part of the canvas used.
+
+    Only the image's pixels are written: a canvas allocated with zeros can be filled chunk
+    after chunk and its border stays zero."""
     height, width, channels = x.shape[1], x.shape[2], x.shape[3]
-    canvas = np.zeros((n1 - n0, rows, cols, channels), dtype=x.dtype)
+    canvas = canvas[:n1 - n0]
     r0, r1 = max(0, pad_top), min(rows, height + pad_top)
     c0, c1 = max(0, pad_left), min(cols, width + pad_left)
     src, dst = x.ravel(), canvas.ravel()
@@ -137,11 +141,15 @@ def _forward_chunks(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel
     positions = out_h * out_w
     out_rows = out.reshape(n_images * positions, n_filters)
     rows, cols = (out_h - 1) * stride_h + kernel_h, (out_w - 1) * stride_w + kernel_w
+    # Buffers for one chunk, reused chunk after chunk: allocating them per chunk cost
+    # page faults on every chunk (1 MB each).
+    padded = np.zeros((chunk, rows, cols, x.shape[3]), dtype=x.dtype)
+    unfolded = np.empty((chunk * positions, wmat.shape[0]), dtype=x.dtype)
     for i in range(first, stop):
         n0 = i * chunk
         n1 = min(n_images, n0 + chunk)
-        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left)
-        col = np.empty(((n1 - n0) * positions, wmat.shape[0]), dtype=x.dtype)
+        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left, padded)
+        col = unfolded[:(n1 - n0) * positions]
         _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col)
         chunk_rows = out_rows[n0 * positions:n1 * positions]
         np.dot(col, wmat, chunk_rows)
@@ -167,20 +175,25 @@ def _backward_chunks(dy, x, wmat_t, stride_h, stride_w, pad_top, pad_left, kerne
     dy_rows = dy.reshape(n_images * positions, n_filters)
     rows, cols = (out_h - 1) * stride_h + kernel_h, (out_w - 1) * stride_w + kernel_w
     n_k = partial_w.shape[1]
+    padded = np.zeros((chunk, rows, cols, x.shape[3]), dtype=x.dtype)
+    unfolded = np.empty((chunk * positions, n_k), dtype=x.dtype)  # also the unfolded dx
+    folded = np.empty((chunk, rows, cols, x.shape[3]) if need_dx else (1, 1, 1, 1),
+                      dtype=x.dtype)
     for i in range(first, stop):
         n0 = i * chunk
         n1 = min(n_images, n0 + chunk)
         grad_rows = dy_rows[n0 * positions:n1 * positions]
-        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left)
-        col = np.empty((grad_rows.shape[0], n_k), dtype=x.dtype)
+        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left, padded)
+        col = unfolded[:grad_rows.shape[0]]
         _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col)
         np.dot(col.T, grad_rows, partial_w[i])
         _column_sums(grad_rows, partial_b, i)
         if need_dx:
-            dcol = np.dot(grad_rows, wmat_t)
-            canvas.fill(0.0)
-            _col2im_add(dcol, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, canvas)
-            _uncrop_chunk(canvas, n0, pad_top, pad_left, dx)
+            np.dot(grad_rows, wmat_t, col)
+            d_canvas = folded[:n1 - n0]
+            d_canvas.fill(0.0)
+            _col2im_add(col, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, d_canvas)
+            _uncrop_chunk(d_canvas, n0, pad_top, pad_left, dx)
 
 
 @njit(cache=True, nogil=True)
@@ -225,12 +238,15 @@ def _single_channel_chunks(x, dy, pad_top, pad_left, kernel_h, kernel_w, chunk, 
     out_h, out_w, n_filters = dy.shape[1], dy.shape[2], dy.shape[3]
     rows, cols = out_h + kernel_h - 1, out_w + kernel_w - 1
     dy_rows = dy.reshape(n_images * out_h * out_w, n_filters)
+    padded = np.zeros((chunk, rows, cols, 1), dtype=x.dtype)
+    unfolded = np.empty(kernel_h * kernel_w * chunk * out_h * out_w, dtype=x.dtype)
     for i in range(first, stop):
         n0 = i * chunk
         n1 = min(n_images, n0 + chunk)
-        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left)
+        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left, padded)
         positions = (n1 - n0) * out_h * out_w
-        col_t = np.empty((kernel_h * kernel_w, positions), dtype=x.dtype)
+        col_t = unfolded[:kernel_h * kernel_w * positions].reshape(kernel_h * kernel_w,
+                                                                   positions)
         src, dst = canvas.ravel(), col_t.ravel()
         for kh in range(kernel_h):
             for kw in range(kernel_w):
