@@ -105,8 +105,8 @@ def test_cpu_im2col_conv_kernel_matches_reference(case, dtype):
     (3, 7, 6, 4, 3, 3, "same"), (2, 8, 8, 6, 5, 5, 2), (20, 5, 9, 3, 2, 3, "valid"),
     (2, 1, 13, 3, 1, 5, "same"),
 ])
-def test_single_channel_weight_gradient_matches_reference(n, h, w_, f, kh, kw, padding, dtype):
-    # The first layer on one-channel images has its own weight-gradient kernel.
+def test_one_channel_weight_gradient_matches_reference(n, h, w_, f, kh, kw, padding, dtype):
+    # A first layer on grey images: one input channel, no input gradient.
     from skdeep.ops.cpu import conv as _cpu
     from skdeep.ops.shapes import conv_geometry
 
@@ -117,7 +117,7 @@ def test_single_channel_weight_gradient_matches_reference(n, h, w_, f, kh, kw, p
     _, dwmat, db = _cpu.conv2d_backward(
         np.ascontiguousarray(dy.transpose(0, 2, 3, 1)),
         np.ascontiguousarray(x.transpose(0, 2, 3, 1)),
-        wmat, (kh, kw), (1, 1), geometry, need_dx=False, method="single_channel")
+        wmat, (kh, kw), (1, 1), geometry, need_dx=False)
     _, dw_ref, db_ref = ref.conv2d_backward(*(a.astype(np.float64) for a in (dy, x, w)), 1, padding)
     dw = np.ascontiguousarray(dwmat.reshape(kh, kw, 1, f).transpose(3, 2, 0, 1))
     _assert_close(dw, dw_ref, dtype)

@@ -48,10 +48,9 @@ def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
     ``dwmat`` and ``dbias`` are filled in place when given.
     ``method``: ``"gemm"`` (im2col + BLAS; ``dx`` by folding the unfolded gradient back,
     col2im), ``"transposed"`` (stride 1: the weight gradient as ``"gemm"``, ``dx`` as a
-    convolution of ``dy``, see :func:`_input_gradient_as_conv`), ``"single_channel"``
-    (one-channel inputs, stride 1, no ``dx``: a first layer on grey images),
-    ``"pointwise"`` (see :func:`conv2d`) or None (pointwise or single_channel where they
-    apply, transposed for stride 1 with fewer output than input channels, else gemm).
+    convolution of ``dy``, see :func:`_input_gradient_as_conv`), ``"pointwise"`` (see
+    :func:`conv2d`) or None (pointwise where it applies, transposed for stride 1 with
+    fewer output than input channels, else gemm).
     """
     _, _, top, left = geometry
     dx = np.empty_like(x) if need_dx else np.empty((1, 1, 1, 1), dtype=x.dtype)
@@ -73,25 +72,14 @@ def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
         conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, False, dwmat, dbias)
         return _input_gradient_as_conv(dy, wmat, kernel_hw, x.shape, geometry), dwmat, dbias
     with kernel_threads():
-        if method == "single_channel":
-            # Longer GEMM reductions pay here: chunks of 4x the usual unfolded size.
-            chunk = min(x.shape[0], 4 * conv_gemm.chunk_size(x.shape[0], positions,
-                                                              wmat.shape[0], x.itemsize))
-            conv_gemm.conv2d_weight_grad_single_channel(x, dy, top, left, kernel_hw[0],
-                                                        kernel_hw[1], chunk, dwmat, dbias)
-        else:
-            chunk = conv_gemm.chunk_size(x.shape[0], positions, wmat.shape[0], x.itemsize)
-            conv_gemm.conv2d_backward(dy, x, wmat, stride_hw[0], stride_hw[1], top, left,
-                                      kernel_hw[0], kernel_hw[1], chunk, need_dx, dx, dwmat,
-                                      dbias)
+        chunk = conv_gemm.chunk_size(x.shape[0], positions, wmat.shape[0], x.itemsize)
+        conv_gemm.conv2d_backward(dy, x, wmat, stride_hw[0], stride_hw[1], top, left,
+                                  kernel_hw[0], kernel_hw[1], chunk, need_dx, dx, dwmat, dbias)
     return (dx if need_dx else None), dwmat, dbias
 
 
 def _backward_method(x, wmat, stride_hw, need_dx):
-    stride_one = tuple(stride_hw) == (1, 1)
-    if stride_one and x.shape[3] == 1 and not need_dx:
-        return "single_channel"
-    if stride_one and need_dx and wmat.shape[1] < x.shape[3]:
+    if tuple(stride_hw) == (1, 1) and need_dx and wmat.shape[1] < x.shape[3]:
         # The col2im GEMM reduces over only F values per row and folds back 9 C wide
         # rows; the convolution of dy reduces over 9 F and unfolds 9 F wide rows: 1.3-1.8x
         # faster for DenseNet's 48 -> 12 layers, no gain with F >= C (measured).

@@ -1,8 +1,8 @@
 """2-D convolution on the CPU: Numba kernels over channels-last (NHWC) arrays.
 
 Every kernel works on a few images at a time (a *chunk*): it unfolds their receptive
-fields into a small matrix (im2col) that stays in the core's L2 cache and multiplies it by
-the weights with BLAS (``np.dot`` compiles to a GEMM call). Ranges of chunks run on the
+fields into a matrix of about ``_CHUNK_BYTES`` (im2col) and multiplies it by the weights
+with BLAS (``np.dot`` compiles to a GEMM call). Ranges of chunks run on the
 cores (:func:`skdeep.ops.cpu.threads.over_ranges`); call the kernels inside
 :func:`~skdeep.ops.cpu.threads.kernel_threads`, which limits BLAS to one thread so that the
 kernels' threads and BLAS's do not fight over the cores. Reductions over the batch (the
@@ -228,50 +228,4 @@ def conv2d_backward(dy, x, wmat, stride_h, stride_w, pad_top, pad_left, kernel_h
     over_ranges(_backward_chunks, n_chunks, dy, x, np.ascontiguousarray(wmat.T), stride_h,
                 stride_w, pad_top, pad_left, kernel_h, kernel_w, chunk, need_dx, dx,
                 partial_w, partial_b)
-    _sum_chunks(partial_w, partial_b, dwmat, dbias)
-
-
-@njit(cache=True, nogil=True)
-def _single_channel_chunks(x, dy, pad_top, pad_left, kernel_h, kernel_w, chunk, partial_w,
-                           partial_b, first, stop):
-    n_images = x.shape[0]
-    out_h, out_w, n_filters = dy.shape[1], dy.shape[2], dy.shape[3]
-    rows, cols = out_h + kernel_h - 1, out_w + kernel_w - 1
-    dy_rows = dy.reshape(n_images * out_h * out_w, n_filters)
-    padded = np.zeros((chunk, rows, cols, 1), dtype=x.dtype)
-    unfolded = np.empty(kernel_h * kernel_w * chunk * out_h * out_w, dtype=x.dtype)
-    for i in range(first, stop):
-        n0 = i * chunk
-        n1 = min(n_images, n0 + chunk)
-        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left, padded)
-        positions = (n1 - n0) * out_h * out_w
-        col_t = unfolded[:kernel_h * kernel_w * positions].reshape(kernel_h * kernel_w,
-                                                                   positions)
-        src, dst = canvas.ravel(), col_t.ravel()
-        for kh in range(kernel_h):
-            for kw in range(kernel_w):
-                q = (kh * kernel_w + kw) * positions
-                for j in range(n1 - n0):
-                    for oh in range(out_h):
-                        _copy_run(dst, q, src, (j * rows + oh + kh) * cols + kw, out_w)
-                        q += out_w
-        grad_rows = dy_rows[n0 * out_h * out_w:n1 * out_h * out_w]
-        np.dot(col_t, grad_rows, partial_w[i])
-        _column_sums(grad_rows, partial_b, i)
-
-
-def conv2d_weight_grad_single_channel(x, dy, pad_top, pad_left, kernel_h, kernel_w, chunk,
-                                      dwmat, dbias):
-    """Weight and bias gradients of a stride-1 convolution of one-channel images.
-
-    The unfolded matrix is built transposed, (KH * KW, positions): each row is a shifted
-    copy of the image, written in runs of a whole output row instead of ``kernel_w``
-    values, and the GEMM then reduces over the long axis. About 2x the general kernel for
-    a first layer on grey images (measured).
-    """
-    n_chunks = (x.shape[0] + chunk - 1) // chunk
-    partial_w = np.empty((n_chunks,) + dwmat.shape, dtype=x.dtype)
-    partial_b = np.empty((n_chunks, dwmat.shape[1]), dtype=x.dtype)
-    over_ranges(_single_channel_chunks, n_chunks, x, dy, pad_top, pad_left, kernel_h,
-                kernel_w, chunk, partial_w, partial_b)
     _sum_chunks(partial_w, partial_b, dwmat, dbias)
