@@ -8,7 +8,8 @@ only among them. Max and stochastic pooling record, for each output, the flat in
 position ``ih * W + iw`` they took (``index``), which is all their backward pass needs.
 Each kernel works on a range of images; ranges run on the cores
 (:func:`skdeep.ops.cpu.threads.over_ranges`) and each image writes only its own slice, so
-results do not depend on the number of threads. Backward kernels add into a zeroed ``dx``.
+results do not depend on the number of threads. Backward kernels add into a zeroed ``dx``
+(the index-routing one zeroes its own images first, on its own core).
 """
 
 import numpy as np
@@ -25,43 +26,56 @@ def window(o, stride, pad, pool, size):
     return max(start, 0), min(start + pool, size)
 
 
+# The max pooling kernels index flat views with unsigned offsets: Numba checks every
+# signed index for wrap-around, which keeps LLVM from vectorizing the channel loops.
 @njit(cache=True, nogil=True)
 def max_pool_forward(x, pool_h, pool_w, stride_h, stride_w, pad_h, pad_w, out, index, first,
                      stop):
     height, width = x.shape[1], x.shape[2]
     out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
+    src, dst, taken = x.ravel(), out.ravel(), index.ravel()
+    n_channels = np.uint64(channels)
     for n in range(first, stop):
         for oh in range(out_h):
             h0, h1 = window(oh, stride_h, pad_h, pool_h, height)
             for ow in range(out_w):
                 w0, w1 = window(ow, stride_w, pad_w, pool_w, width)
-                for c in range(channels):
-                    out[n, oh, ow, c] = x[n, h0, w0, c]
-                    index[n, oh, ow, c] = h0 * width + w0
+                o = np.uint64(((n * out_h + oh) * out_w + ow) * channels)
                 for ih in range(h0, h1):
                     for iw in range(w0, w1):
                         flat = ih * width + iw
-                        for c in range(channels):
-                            # Selects rather than a branch, so that the channel loop vectorizes.
-                            v = x[n, ih, iw, c]
-                            best = out[n, oh, ow, c]
-                            better = v > best
-                            out[n, oh, ow, c] = v if better else best
-                            index[n, oh, ow, c] = flat if better else index[n, oh, ow, c]
+                        i = np.uint64((n * height * width + flat) * channels)
+                        if ih == h0 and iw == w0:
+                            for c in range(n_channels):
+                                dst[o + c] = src[i + c]
+                                taken[o + c] = flat
+                            continue
+                        for c in range(n_channels):
+                            # Selects rather than a branch, so that the loop vectorizes.
+                            v = src[i + c]
+                            better = v > dst[o + c]
+                            dst[o + c] = v if better else dst[o + c]
+                            taken[o + c] = flat if better else taken[o + c]
 
 
 @njit(cache=True, nogil=True)
 def pool_backward_from_index(dy, index, dx, first, stop):
-    """Route each output's gradient to the input position recorded in ``index``."""
-    width = dx.shape[2]
-    out_h, out_w, channels = dy.shape[1], dy.shape[2], dy.shape[3]
+    """Zero images ``first:stop`` of ``dx`` and route each output's gradient to the input
+    position recorded in ``index`` (none where it is negative)."""
+    pixels = dx.shape[1] * dx.shape[2]
+    out_pixels, channels = dy.shape[1] * dy.shape[2], dy.shape[3]
+    grad, taken, d_input = dy.ravel(), index.ravel(), dx.ravel()
+    image = np.uint64(pixels * channels)
     for n in range(first, stop):
-        for oh in range(out_h):
-            for ow in range(out_w):
-                for c in range(channels):
-                    flat = index[n, oh, ow, c]
-                    if flat >= 0:
-                        dx[n, flat // width, flat % width, c] += dy[n, oh, ow, c]
+        start = np.uint64(n) * image
+        for j in range(image):
+            d_input[start + j] = 0.0
+        for p in range(out_pixels):
+            o = (n * out_pixels + p) * channels
+            for c in range(channels):
+                flat = taken[o + c]
+                if flat >= 0:
+                    d_input[np.uint64((n * pixels + flat) * channels + c)] += grad[o + c]
 
 
 @njit(cache=True, nogil=True)
@@ -211,7 +225,7 @@ def max_pool2d(x, pool_hw, stride_hw, out_hw, pad_hw):
 
 def pool2d_backward_from_index(dy, index, x_shape, dtype):
     """Backward of max (and sampled stochastic) pooling."""
-    dx = np.zeros(x_shape, dtype=dtype)
+    dx = np.empty(x_shape, dtype=dtype)  # the kernel zeroes it, image by image
     with kernel_threads():
         over_ranges(pool_backward_from_index, x_shape[0], np.ascontiguousarray(dy), index, dx)
     return dx
