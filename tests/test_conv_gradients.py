@@ -269,3 +269,17 @@ def test_batch_norm_parallel_and_serial_kernels_agree():
         results.append((y, dx, network.grad.copy(), y_predict))
     for serial, parallel in zip(*results):
         assert_allclose(serial, parallel, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("residual", [False, True])
+def test_batch_norm_fused_with_the_following_relu_gradient(residual):
+    # conv - batch norm - ReLU: the network lets batch norm apply the ReLU (and gate its
+    # gradient); the gradient must be that of the two layers.
+    layers, n_out = conv_stack(
+        (6, 5, 2), (3, 3), (3, 3), (1, 1), padding="same", pooling=None, pool_size=2,
+        activation="relu", batch_norm=True, residual=residual,
+    )
+    layers += dense_stack(n_out, (4,), 2, activation="relu", batch_norm=True)
+    _check_network(layers, _maps((3, 6, 5, 2)) + 0.3)
+    fused = [layer for layer in layers if getattr(layer, "applies_relu", False)]
+    assert len(fused) == 3 and all(isinstance(layer, BatchNorm) for layer in fused)

@@ -80,18 +80,21 @@ def test_maxout(gpu):
           CPU.maxout_backward(dy, winner, 2, x.shape), exact=True)
 
 
+@pytest.mark.parametrize("relu", [False, True])  # True: with the ReLU that follows fused in
 @pytest.mark.parametrize("positions", [1, 6])
-def test_batch_norm(gpu, positions):
+def test_batch_norm(gpu, positions, relu):
     rows, dy = _data((4 * positions, 3)) * 5 + 100, _data((4 * positions, 3), 1)
     fraction = np.array([0.1, 0.2, 0.3, 0.4])
     gamma, beta = _data(3, 2), _data(3, 3)
     mean, var = np.zeros(3), np.ones(3)
     mean_gpu, var_gpu = gpu.asarray(mean), gpu.asarray(var)
     out, cache = CPU.batch_norm_forward(rows, fraction, positions, gamma, beta, 1e-5, mean,
-                                        var, 0.1)
+                                        var, 0.1, relu)
     out_gpu, cache_gpu = gpu.batch_norm_forward(gpu.asarray(rows), gpu.asarray(fraction),
                                                 positions, gpu.asarray(gamma),
-                                                gpu.asarray(beta), 1e-5, mean_gpu, var_gpu, 0.1)
+                                                gpu.asarray(beta), 1e-5, mean_gpu, var_gpu, 0.1,
+                                                relu)
+    assert (out == 0).any() == relu and (out < 0).any() != relu
     _same(gpu, out_gpu, out)
     _same(gpu, mean_gpu, mean)
     _same(gpu, var_gpu, var)
@@ -103,8 +106,8 @@ def test_batch_norm(gpu, positions):
     for a, b in zip(grads_gpu, grads):
         _same(gpu, a, b)
     _same(gpu, gpu.batch_norm_inference(gpu.asarray(rows), gpu.asarray(gamma),
-                                        gpu.asarray(beta), mean_gpu, var_gpu, 1e-5),
-          CPU.batch_norm_inference(rows, gamma, beta, mean, var, 1e-5))
+                                        gpu.asarray(beta), mean_gpu, var_gpu, 1e-5, relu),
+          CPU.batch_norm_inference(rows, gamma, beta, mean, var, 1e-5, relu))
 
 
 def test_channel_concat_and_split_match_the_cpu(gpu):

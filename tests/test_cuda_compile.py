@@ -53,6 +53,7 @@ def _workload():
         ops.stochastic_pool2d_backward(ops.stochastic_pool2d(X, device="cuda"), X, device="cuda")
         ops.conv2d_backward(ops.conv2d(X, w, device="cuda"), X, w, device="cuda")
         MLPClassifier((3,), max_iter=1, activation="tanh", device="cuda").fit(rows, y)
+        MLPClassifier((3,), max_iter=1, batch_norm=True, device="cuda").fit(rows, y)  # BN + ReLU
         MLPClassifier((3,), max_iter=1, activation="leaky_relu", device="cuda").fit(rows, y)
         MLPClassifier((3,), max_iter=1, activation="elu", device="cuda").fit(rows, y)
 

@@ -103,15 +103,18 @@ class Backend(ABC):
     def maxout_backward(self, dy, winner, pieces, x_shape): ...
 
     # -- batch normalization ---------------------------------------------------------------
+    # ``relu``: the layer also applies the ReLU layer that follows it (a pair fused by
+    # :func:`skdeep.nn.network.fuse_batch_norm_relu`); the cache remembers it for backward.
     @abstractmethod
     def batch_norm_forward(self, rows, fraction, positions, gamma, beta, eps, running_mean,
-                           running_var, momentum): ...
+                           running_var, momentum, relu=False): ...
 
     @abstractmethod
     def batch_norm_backward(self, dy, cache, gamma, dgamma, dbeta): ...
 
     @abstractmethod
-    def batch_norm_inference(self, rows, gamma, beta, running_mean, running_var, eps): ...
+    def batch_norm_inference(self, rows, gamma, beta, running_mean, running_var, eps,
+                             relu=False): ...
 
     # -- convolution, pooling, shortcuts, augmentation -------------------------------------
     @abstractmethod

@@ -5,7 +5,7 @@ import numpy as np
 from ._host import host_backend
 from .context import INFERENCE
 from .initializers import INITIALIZERS
-from .layers import AuxiliaryOutput, inference_layers
+from .layers import Activation, AuxiliaryOutput, BatchNorm, inference_layers
 
 
 class Network:
@@ -33,6 +33,7 @@ class Network:
     def __init__(self, layers, loss, dtype, backend=None):
         self.backend = host_backend() if backend is None else backend
         self.layers = layers
+        fuse_batch_norm_relu(layers)
         self.inference_layers = inference_layers(layers)
         self.auxiliary_outputs = [layer for layer in layers if isinstance(layer, AuxiliaryOutput)]
         for layer in layers:
@@ -226,3 +227,18 @@ class Network:
 
     def is_finite(self):
         return self.backend.is_finite(self.theta)
+
+
+def fuse_batch_norm_relu(layers):
+    """Let each batch norm layer directly followed by a ReLU layer apply that ReLU itself.
+
+    The pair computes the same values (the same expressions, to the bit on the CPU), but
+    the output is written once instead of twice, the ReLU keeps no copy of its input, and
+    the backward pass gates the gradient inside batch norm's own passes. Both layers stay
+    in the list (summaries, transfer and export see them as before); only their
+    ``applies_relu`` / ``applied_before`` flags change.
+    """
+    for norm, activation in zip(layers, layers[1:]):
+        if (isinstance(norm, BatchNorm) and isinstance(activation, Activation)
+                and activation.name == "relu"):
+            norm.applies_relu = activation.applied_before = True

@@ -6,6 +6,10 @@ from .base import Layer
 class Activation(Layer):
     """Applies a named element-wise activation (see :data:`skdeep.nn.activations.ACTIVATIONS`)."""
 
+    applied_before = False
+    """Set by :func:`skdeep.nn.network.fuse_batch_norm_relu` when the batch norm layer
+    before this ReLU applies it: forward and backward then pass through."""
+
     def __init__(self, name):
         self.name = name
 
@@ -14,10 +18,14 @@ class Activation(Layer):
         return f"Activation {self.name}"
 
     def forward(self, x, ctx):
+        if self.applied_before:
+            return x
         out = self.backend.activation(self.name, x)
         if ctx.training:
             self._z, self._a = x, out
         return out
 
     def backward(self, dy):
+        if self.applied_before:
+            return dy
         return self.backend.activation_backward(self.name, dy, self._z, self._a)

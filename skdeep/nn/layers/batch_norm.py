@@ -25,6 +25,10 @@ class BatchNorm(Layer):
     """
 
     buffers = ("running_mean", "running_var")
+    applies_relu = False
+    """Set by :func:`skdeep.nn.network.fuse_batch_norm_relu` when a ReLU layer follows:
+    this layer then applies it too (in the same passes over memory) and the ReLU layer
+    passes its input through."""
 
     def __init__(self, n_features, momentum=0.1, eps=1e-5):
         self.n_features = n_features
@@ -47,7 +51,7 @@ class BatchNorm(Layer):
         rows = x.reshape(-1, self.n_features)
         if not ctx.training or self.frozen:  # frozen: the statistics it learned
             out = backend.batch_norm_inference(rows, self.gamma, self.beta, self.running_mean,
-                                               self.running_var, self.eps)
+                                               self.running_var, self.eps, self.applies_relu)
             return out.reshape(x.shape)
         fraction = ctx.sample_fraction
         if fraction is None:
@@ -55,7 +59,7 @@ class BatchNorm(Layer):
         positions = rows.shape[0] // x.shape[0]
         out, self._cache = backend.batch_norm_forward(
             rows, fraction, positions, self.gamma, self.beta, self.eps, self.running_mean,
-            self.running_var, self.momentum)
+            self.running_var, self.momentum, self.applies_relu)
         return out.reshape(x.shape)
 
     def backward(self, dy):

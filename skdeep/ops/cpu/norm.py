@@ -46,15 +46,32 @@ def _moment_blocks(x, fraction, positions, shift, partial, first, stop):
 # The normalized input x_hat = (x - mean) * inv_std is not stored: the backward pass
 # recomputes it (the same expression, so the same values), which saves writing and
 # holding an array the size of the input per layer.
+#
+# With ``relu`` the layer also applies the ReLU that follows it (see
+# :func:`skdeep.nn.network.fuse_batch_norm_relu`): the forward pass clamps its output at
+# zero, and the backward pass gates ``dy`` with ``y > 0``, ``y`` recomputed from ``x``. The
+# expressions are those of the separate layers, in the same dtype (``zero`` is a 0 of
+# ``dy``'s dtype), so the results are the same to the bit, without the ReLU's own pass over
+# memory each way.
+@njit(inline="always")
+def _clamp(y, relu):
+    return 0.0 if relu and y < 0 else y  # NaN stays NaN, as in the ReLU layer
+
+
+@njit(inline="always")
+def _gate(dy, y, relu, zero):
+    return dy * zero if relu and not y > 0 else dy  # a NaN or inf dy stays visible
+
+
 @njit(cache=True, nogil=True)
-def _normalize_rows(x, mean, inv_std, gamma, beta, out, first, stop):
+def _normalize_rows(x, mean, inv_std, gamma, beta, relu, out, first, stop):
     for r in range(first, stop):
         for c in range(x.shape[1]):
-            out[r, c] = gamma[c] * ((x[r, c] - mean[c]) * inv_std[c]) + beta[c]
+            out[r, c] = _clamp(gamma[c] * ((x[r, c] - mean[c]) * inv_std[c]) + beta[c], relu)
 
 
 @njit(cache=True, nogil=True)
-def _gradient_blocks(dy, x, mean, inv_std, partial, first, stop):
+def _gradient_blocks(dy, x, mean, inv_std, gamma, beta, relu, zero, partial, first, stop):
     """Blocks ``first:stop``: sums of ``dy`` and ``dy * x_hat`` per channel."""
     n_rows, channels = dy.shape
     for b in range(first, stop):
@@ -63,26 +80,29 @@ def _gradient_blocks(dy, x, mean, inv_std, partial, first, stop):
             partial[b, 1, c] = 0.0
         for r in range(b * _BLOCK_ROWS, min(n_rows, (b + 1) * _BLOCK_ROWS)):
             for c in range(channels):
-                partial[b, 0, c] += dy[r, c]
-                partial[b, 1, c] += dy[r, c] * ((x[r, c] - mean[c]) * inv_std[c])
+                x_hat = (x[r, c] - mean[c]) * inv_std[c]
+                g = _gate(dy[r, c], gamma[c] * x_hat + beta[c], relu, zero)
+                partial[b, 0, c] += g
+                partial[b, 1, c] += g * x_hat
 
 
 @njit(cache=True, nogil=True)
-def _input_gradient_rows(dy, x, mean, fraction, positions, gamma, sum_dx_hat,
-                         sum_dx_hat_x_hat, inv_std, dx, first, stop):
+def _input_gradient_rows(dy, x, mean, fraction, positions, gamma, beta, relu, zero,
+                         sum_dx_hat, sum_dx_hat_x_hat, inv_std, dx, first, stop):
     for r in range(first, stop):
         w = fraction[r // positions] / positions
         for c in range(dy.shape[1]):
             x_hat = (x[r, c] - mean[c]) * inv_std[c]
-            dx[r, c] = (dy[r, c] * gamma[c]
+            g = _gate(dy[r, c], gamma[c] * x_hat + beta[c], relu, zero)
+            dx[r, c] = (g * gamma[c]
                         - w * (sum_dx_hat[c] + x_hat * sum_dx_hat_x_hat[c])) * inv_std[c]
 
 
 @njit(cache=True, nogil=True)
-def _scale_shift_rows(x, scale, shift, out, first, stop):
+def _scale_shift_rows(x, scale, shift, relu, out, first, stop):
     for r in range(first, stop):
         for c in range(x.shape[1]):
-            out[r, c] = x[r, c] * scale[c] + shift[c]
+            out[r, c] = _clamp(x[r, c] * scale[c] + shift[c], relu)
 
 
 def _block_sums(kernel, n_rows, channels, *args):
@@ -91,63 +111,72 @@ def _block_sums(kernel, n_rows, channels, *args):
     return partial.sum(axis=0)
 
 
-def batch_norm_training(rows, fraction, positions, gamma, beta, eps, out):
-    """Batch norm of (rows, channels) with weighted batch statistics; fills ``out``,
-    returns (mean, var, inv_std) in float64."""
+def batch_norm_training(rows, fraction, positions, gamma, beta, eps, out, relu=False):
+    """Batch norm of (rows, channels) with weighted batch statistics (then a ReLU when
+    ``relu``); fills ``out``, returns (mean, var, inv_std) in float64."""
     shift = rows[0].astype(np.float64)
     sums = _block_sums(_moment_blocks, *rows.shape, rows, fraction, positions, shift)
     mean = shift + sums[0]
     var = np.maximum(sums[1] - sums[0] * sums[0], 0.0)
     inv_std = 1.0 / np.sqrt(var + eps)
     over_ranges(_normalize_rows, len(rows), rows, mean.astype(rows.dtype),
-                inv_std.astype(rows.dtype), gamma, beta, out)
+                inv_std.astype(rows.dtype), gamma, beta, relu, out)
     return mean, var, inv_std
 
 
-def batch_norm_gradient(dy, x, mean, fraction, positions, gamma, inv_std, dx, dgamma, dbeta):
-    """Fill ``dgamma``, ``dbeta`` and ``dx`` (the gradient through the batch statistics)."""
+def batch_norm_gradient(dy, x, mean, fraction, positions, gamma, beta, inv_std, dx, dgamma,
+                        dbeta, relu=False):
+    """Fill ``dgamma``, ``dbeta`` and ``dx`` (the gradient through the batch statistics,
+    and through the fused ReLU when ``relu``)."""
     mean, inv_std = mean.astype(dy.dtype), inv_std.astype(dy.dtype)
-    total = _block_sums(_gradient_blocks, *dy.shape, dy, x, mean, inv_std)
+    zero = dy.dtype.type(0)
+    total = _block_sums(_gradient_blocks, *dy.shape, dy, x, mean, inv_std, gamma, beta, relu,
+                        zero)
     dbeta[...] = total[0]
     dgamma[...] = total[1]
     # dx_hat = dy * gamma; its sums are gamma * dbeta and gamma * dgamma.
-    over_ranges(_input_gradient_rows, len(dy), dy, x, mean, fraction, positions, gamma,
-                (gamma * total[0]).astype(dy.dtype), (gamma * total[1]).astype(dy.dtype),
-                inv_std, dx)
+    over_ranges(_input_gradient_rows, len(dy), dy, x, mean, fraction, positions, gamma, beta,
+                relu, zero, (gamma * total[0]).astype(dy.dtype),
+                (gamma * total[1]).astype(dy.dtype), inv_std, dx)
 
 
-def batch_norm_inference(rows, scale, shift, out):
-    """``out = rows * scale + shift`` per channel (batch norm at predict time)."""
-    over_ranges(_scale_shift_rows, len(rows), rows, scale, shift, out)
+def batch_norm_inference(rows, scale, shift, out, relu=False):
+    """``out = rows * scale + shift`` per channel (batch norm at predict time), then a ReLU
+    when ``relu``."""
+    over_ranges(_scale_shift_rows, len(rows), rows, scale, shift, relu, out)
 
 
-def forward(rows, fraction, positions, gamma, beta, eps, running_mean, running_var, momentum):
-    """Normalize (rows, channels) with weighted batch statistics; update the running
-    averages in place; return the output and what :func:`backward` needs."""
+def forward(rows, fraction, positions, gamma, beta, eps, running_mean, running_var, momentum,
+            relu=False):
+    """Normalize (rows, channels) with weighted batch statistics (then apply a ReLU when
+    ``relu``); update the running averages in place; return the output and what
+    :func:`backward` needs."""
     fraction = np.asarray(fraction, dtype=np.float64)
     rows = np.ascontiguousarray(rows)
     out = np.empty_like(rows)
-    mean, var, inv_std = batch_norm_training(rows, fraction, positions, gamma, beta, eps, out)
+    mean, var, inv_std = batch_norm_training(rows, fraction, positions, gamma, beta, eps, out,
+                                             relu)
     running_mean += (momentum * (mean - running_mean)).astype(rows.dtype)
     running_var += (momentum * (var - running_var)).astype(rows.dtype)
-    return out, (rows, mean, inv_std, fraction, positions)
+    return out, (rows, mean, inv_std, fraction, positions, beta, relu)
 
 
 def backward(dy, cache, gamma, dgamma, dbeta):
     """Gradient of :func:`forward` with respect to its rows; fills ``dgamma`` and ``dbeta``."""
-    rows, mean, inv_std, fraction, positions = cache
+    rows, mean, inv_std, fraction, positions, beta, relu = cache
     dy = np.ascontiguousarray(dy)
     dx = np.empty_like(dy)
-    batch_norm_gradient(dy, rows, mean, fraction, positions, gamma, inv_std, dx, dgamma, dbeta)
+    batch_norm_gradient(dy, rows, mean, fraction, positions, gamma, beta, inv_std, dx, dgamma,
+                        dbeta, relu)
     return dx
 
 
-def inference(rows, gamma, beta, running_mean, running_var, eps):
-    """Normalize with the running statistics (predict time)."""
+def inference(rows, gamma, beta, running_mean, running_var, eps, relu=False):
+    """Normalize with the running statistics (predict time), then a ReLU when ``relu``."""
     inv_std = 1.0 / np.sqrt(running_var + eps)
     scale = (gamma * inv_std).astype(rows.dtype)
     shift = (beta - running_mean * scale).astype(rows.dtype)
     rows = np.ascontiguousarray(rows)
     out = np.empty_like(rows)
-    batch_norm_inference(rows, scale, shift, out)
+    batch_norm_inference(rows, scale, shift, out, relu)
     return out

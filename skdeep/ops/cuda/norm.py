@@ -98,7 +98,9 @@ def _statistics(x, partial, eps, momentum, mean, inv_std, running_mean, running_
 
 
 @cuda.jit
-def _normalize(x, mean, inv_std, gamma, beta, out, x_hat):
+def _normalize(x, mean, inv_std, gamma, beta, relu, out, x_hat):
+    """``relu``: also apply the ReLU that follows (see the CPU kernels in
+    :mod:`skdeep.ops.cpu.norm`)."""
     i = cuda.grid(1)
     if i >= x.size:
         return
@@ -107,7 +109,24 @@ def _normalize(x, mean, inv_std, gamma, beta, out, x_hat):
     c = i - r * channels
     h = (x[r, c] - mean[c]) * inv_std[c]
     x_hat[r, c] = h
-    out[r, c] = gamma[c] * x_hat[r, c] + beta[c]
+    y = gamma[c] * x_hat[r, c] + beta[c]
+    out[r, c] = 0.0 if relu and y < 0 else y
+
+
+@cuda.jit
+def _relu_gate(dy, x_hat, gamma, beta, gated):
+    """``dy`` where the fused ReLU's input ``gamma * x_hat + beta`` is positive, else
+    ``dy * 0`` (a NaN or inf ``dy`` stays visible)."""
+    i = cuda.grid(1)
+    if i >= dy.size:
+        return
+    channels = dy.shape[1]
+    r = i // channels
+    c = i - r * channels
+    g = dy[r, c]
+    if not gamma[c] * x_hat[r, c] + beta[c] > 0:
+        g = g * 0
+    gated[r, c] = g
 
 
 @cuda.jit
@@ -150,7 +169,7 @@ def _input_gradient(dy, x_hat, fraction, positions, gamma, inv_std, totals, dx):
 
 
 @cuda.jit
-def _inference(x, gamma, beta, running_mean, running_var, eps, out):
+def _inference(x, gamma, beta, running_mean, running_var, eps, relu, out):
     i = cuda.grid(1)
     if i >= x.size:
         return
@@ -158,11 +177,14 @@ def _inference(x, gamma, beta, running_mean, running_var, eps, out):
     r = i // channels
     c = i - r * channels
     scale = gamma[c] / math.sqrt(running_var[c] + eps)
-    out[r, c] = (x[r, c] - running_mean[c]) * scale + beta[c]
+    y = (x[r, c] - running_mean[c]) * scale + beta[c]
+    out[r, c] = 0.0 if relu and y < 0 else y
 
 
-def forward(rows, fraction, positions, gamma, beta, eps, running_mean, running_var, momentum):
-    """Training-mode batch norm; updates the running averages; returns (out, cache)."""
+def forward(rows, fraction, positions, gamma, beta, eps, running_mean, running_var, momentum,
+            relu=False):
+    """Training-mode batch norm (then a ReLU when ``relu``); updates the running averages;
+    returns (out, cache)."""
     n_rows, channels = rows.shape
     slices = _slices(n_rows)
     partial = empty((slices, 2, channels), np.float64)
@@ -171,12 +193,16 @@ def forward(rows, fraction, positions, gamma, beta, eps, running_mean, running_v
     launch(_statistics, channels)(rows, partial, eps, momentum, mean, inv_std, running_mean,
                                   running_var)
     out, x_hat = empty(rows.shape, rows.dtype), empty(rows.shape, rows.dtype)
-    launch(_normalize, rows.size)(rows, mean, inv_std, gamma, beta, out, x_hat)
-    return out, (x_hat, inv_std, fraction, positions)
+    launch(_normalize, rows.size)(rows, mean, inv_std, gamma, beta, relu, out, x_hat)
+    return out, (x_hat, inv_std, fraction, positions, beta, relu)
 
 
 def backward(dy, cache, gamma, dgamma, dbeta):
-    x_hat, inv_std, fraction, positions = cache
+    x_hat, inv_std, fraction, positions, beta, relu = cache
+    if relu:
+        gated = empty(dy.shape, dy.dtype)
+        launch(_relu_gate, dy.size)(dy, x_hat, gamma, beta, gated)
+        dy = gated
     n_rows, channels = dy.shape
     slices = _slices(n_rows)
     partial = empty((slices, 2, channels), np.float64)
@@ -188,7 +214,7 @@ def backward(dy, cache, gamma, dgamma, dbeta):
     return dx
 
 
-def inference(rows, gamma, beta, running_mean, running_var, eps):
+def inference(rows, gamma, beta, running_mean, running_var, eps, relu=False):
     out = empty(rows.shape, rows.dtype)
-    launch(_inference, rows.size)(rows, gamma, beta, running_mean, running_var, eps, out)
+    launch(_inference, rows.size)(rows, gamma, beta, running_mean, running_var, eps, relu, out)
     return out

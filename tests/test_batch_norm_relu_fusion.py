@@ -1,0 +1,78 @@
+"""A batch norm layer followed by a ReLU applies the ReLU itself
+(:func:`skdeep.nn.network.fuse_batch_norm_relu`): the results must be those of the two
+separate layers, to the bit on the CPU, while training, predicting and with frozen
+layers."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+
+import skdeep.nn.network
+from skdeep import CNNClassifier, MLPRegressor
+from skdeep.nn.layers import Activation, BatchNorm
+
+
+def _separate_layers(monkeypatch):
+    monkeypatch.setattr(skdeep.nn.network, "fuse_batch_norm_relu", lambda layers: None)
+
+
+SPECS = [("conv", 4, 3), "bn", "relu", ("residual", [("conv", 4, 3), "bn", "relu",
+                                                       ("conv", 4, 3), "bn"]),
+         "relu", ("maxpool", 2), ("conv", 6, 3), "bn", "relu", "gap"]
+
+
+def _images(n=48, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 1, 8, 8)).astype(np.float32)
+    return X, (X[:, 0, 2:6, 2:6].mean(axis=(1, 2)) > 0).astype(int)
+
+
+def _cnn(**params):
+    return CNNClassifier(architecture=SPECS, hidden_layer_sizes=(5,), batch_norm=True,
+                         max_iter=3, batch_size=16, random_state=0, **params)
+
+
+def test_fused_pairs_are_the_batch_norms_directly_before_a_relu():
+    X, y = _images()
+    layers = _cnn().fit(X, y)._network.layers
+    pairs = [(a, b) for a, b in zip(layers, layers[1:])
+             if isinstance(a, BatchNorm) and isinstance(b, Activation) and b.name == "relu"]
+    assert pairs and all(a.applies_relu and b.applied_before for a, b in pairs)
+    lone = [layer for layer in layers if isinstance(layer, BatchNorm)
+            and all(layer is not a for a, _ in pairs)]
+    assert lone and not any(layer.applies_relu for layer in lone)  # the residual's last BN
+
+
+def test_cnn_fit_and_predictions_equal_separate_layers(monkeypatch):
+    X, y = _images()
+    fused = _cnn().fit(X, y)
+    _separate_layers(monkeypatch)
+    separate = _cnn().fit(X, y)
+    assert not any(getattr(layer, "applies_relu", False) for layer in separate._network.layers)
+    for a, b in zip(fused.coefs_, separate.coefs_):
+        assert_array_equal(a, b)
+    assert_array_equal(fused.predict_proba(X), separate.predict_proba(X))
+    assert_array_equal(fused.transform(X), separate.transform(X))
+    assert fused.loss_curve_ == separate.loss_curve_
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mlp_with_batch_norm_equals_separate_layers(monkeypatch, dtype):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((60, 5)).astype(dtype)
+    y = X @ rng.standard_normal(5) + 0.1 * rng.standard_normal(60)
+    params = dict(hidden_layer_sizes=(8, 6), batch_norm=True, max_iter=4, batch_size=20,
+                  random_state=0)
+    fused = MLPRegressor(**params).fit(X, y)
+    _separate_layers(monkeypatch)
+    separate = MLPRegressor(**params).fit(X, y)
+    assert_array_equal(fused.predict(X), separate.predict(X))
+
+
+def test_frozen_batch_norm_before_a_relu_equals_separate_layers(monkeypatch):
+    X, y = _images()
+    source = _cnn().fit(X, y)
+    fused = _cnn(init_from=source, freeze="features").fit(X, y)
+    _separate_layers(monkeypatch)
+    separate = _cnn(init_from=source, freeze="features").fit(X, y)
+    assert_array_equal(fused.predict_proba(X), separate.predict_proba(X))
