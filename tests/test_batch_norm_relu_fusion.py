@@ -43,11 +43,13 @@ def test_fused_pairs_are_the_batch_norms_directly_before_a_relu():
     assert lone and not any(layer.applies_relu for layer in lone)  # the residual's last BN
 
 
-def test_cnn_fit_and_predictions_equal_separate_layers(monkeypatch):
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cnn_fit_and_predictions_equal_separate_layers(monkeypatch, weighted):
     X, y = _images()
-    fused = _cnn().fit(X, y)
+    weights = np.arange(len(X)) % 3 + 0.5 if weighted else None
+    fused = _cnn().fit(X, y, sample_weight=weights)
     _separate_layers(monkeypatch)
-    separate = _cnn().fit(X, y)
+    separate = _cnn().fit(X, y, sample_weight=weights)
     assert not any(getattr(layer, "applies_relu", False) for layer in separate._network.layers)
     for a, b in zip(fused.coefs_, separate.coefs_):
         assert_array_equal(a, b)

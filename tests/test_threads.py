@@ -47,22 +47,31 @@ def test_an_error_in_a_pool_thread_reaches_the_caller(monkeypatch):
         threads.over_ranges(_fails_past, 8, 6, np.zeros(8))  # only the last range fails
 
 
-def _fit(X, y):
-    return CNNClassifier(filters=(4, 32), batch_norm=True, pooling="stochastic",
-                         augment="shift_flip", max_iter=2, batch_size=32,
-                         random_state=0).fit(X, y)
+NETWORKS = [
+    dict(filters=(4, 32), batch_norm=True, pooling="stochastic", augment="shift_flip"),
+    # 1x1 convolutions (row blocks), a stride-1 layer with fewer output than input channels
+    # (input gradient as a convolution), batch norm + ReLU fused, max pooling with padding
+    dict(architecture=[("conv", 8, 3), "bn", "relu", ("conv", 6, 1), "bn", "relu",
+                       ("conv", 3, 3), ("maxpool", 3, 2, 1), "relu", "gap"],
+         hidden_layer_sizes=(5,)),
+]
 
 
-def test_a_cnn_fit_is_bit_identical_whether_kernels_split_or_not(monkeypatch):
+def _fit(X, y, params):
+    return CNNClassifier(max_iter=2, batch_size=32, random_state=0, **params).fit(X, y)
+
+
+@pytest.mark.parametrize("params", NETWORKS)
+def test_a_cnn_fit_is_bit_identical_whether_kernels_split_or_not(monkeypatch, params):
     # Splitting work over threads must not change a single bit: every kernel writes
     # disjoint outputs per item and sums per-chunk partial results in chunk order.
     rng = np.random.default_rng(0)
     X, y = rng.standard_normal((64, 2, 9, 9)).astype(np.float32), np.arange(64) % 3
     monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 10**12)  # never split
-    whole = _fit(X, y)
+    whole = _fit(X, y, params)
     monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)  # split everything
     monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 3)
-    split = _fit(X, y)
+    split = _fit(X, y, params)
     for a, b in zip(whole.coefs_ + whole.intercepts_, split.coefs_ + split.intercepts_):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(whole.predict_proba(X), split.predict_proba(X))
