@@ -50,9 +50,11 @@ def test_an_error_in_a_pool_thread_reaches_the_caller(monkeypatch):
 NETWORKS = [
     dict(filters=(4, 32), batch_norm=True, pooling="stochastic", augment="shift_flip"),
     # 1x1 convolutions (row blocks), a stride-1 layer with fewer output than input channels
-    # (input gradient as a convolution), batch norm + ReLU fused, max pooling with padding
+    # (input gradient as a convolution), batch norm + ReLU fused, max pooling with padding,
+    # a concatenation and a residual addition
     dict(architecture=[("conv", 8, 3), "bn", "relu", ("conv", 6, 1), "bn", "relu",
-                       ("conv", 3, 3), ("maxpool", 3, 2, 1), "relu", "gap"],
+                       ("concat", [], [("conv", 4, 1)]), ("conv", 3, 3),
+                       ("residual", [("conv", 3, 3)]), ("maxpool", 3, 2, 1), "relu", "gap"],
          hidden_layer_sizes=(5,)),
 ]
 
