@@ -29,10 +29,12 @@ from ..nn.layers import (
     SpatialDropout,
     StochasticPool2D,
 )
+from ..ops._constants import ELU_ALPHA, LEAKY_RELU_SLOPE
 
 _ELEMENTWISE = {"relu": ("Relu", {}), "tanh": ("Tanh", {}), "sigmoid": ("Sigmoid", {}),
-                "logistic": ("Sigmoid", {}), "leaky_relu": ("LeakyRelu", {"alpha": 0.01}),
-                "elu": ("Elu", {"alpha": 1.0})}
+                "logistic": ("Sigmoid", {}),
+                "leaky_relu": ("LeakyRelu", {"alpha": LEAKY_RELU_SLOPE}),
+                "elu": ("Elu", {"alpha": ELU_ALPHA})}
 
 
 class _State:

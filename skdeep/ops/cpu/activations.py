@@ -14,10 +14,7 @@ from numba import njit
 from scipy.special import expit
 
 from .._constants import ELU_ALPHA, LEAKY_RELU_SLOPE
-from .threads import over_ranges
-
-_BLOCK = 16384
-"""Values per work item of the element-wise kernels."""
+from .flat import block_values, elementwise
 
 
 def _identity(z):
@@ -46,32 +43,25 @@ def _tanh_backward(dy, z, a):
 
 @njit(cache=True, nogil=True)
 def _relu_blocks(z, out, first, stop):
-    # Unsigned indices: no wrap-around check per value, so LLVM vectorizes the loop.
-    for i in range(np.uint64(first * _BLOCK), np.uint64(min(z.size, stop * _BLOCK))):
+    start, end = block_values(first, stop, z.size)
+    for i in range(start, end):  # unsigned: vectorizes (see .flat)
         v = z[i]
         out[i] = 0.0 if v < 0 else v  # NaN stays NaN, as in np.maximum
 
 
 @njit(cache=True, nogil=True)
 def _relu_backward_blocks(dy, z, dz, first, stop):
-    for i in range(np.uint64(first * _BLOCK), np.uint64(min(z.size, stop * _BLOCK))):
+    start, end = block_values(first, stop, z.size)
+    for i in range(start, end):
         dz[i] = dy[i] * (1.0 if z[i] > 0 else 0.0)  # a NaN or inf dy stays visible
 
 
-def _elementwise(kernel, *arrays):
-    """Run ``kernel(*flat arrays, out, first, stop)`` over blocks; return ``out``."""
-    flat = [np.ascontiguousarray(a).reshape(-1) for a in arrays]
-    out = np.empty_like(flat[0])
-    over_ranges(kernel, -(-out.size // _BLOCK), *flat, out)
-    return out.reshape(arrays[0].shape)
-
-
 def _relu(z):
-    return _elementwise(_relu_blocks, z)
+    return elementwise(_relu_blocks, z)
 
 
 def _relu_backward(dy, z, a):
-    return _elementwise(_relu_backward_blocks, dy, z)
+    return elementwise(_relu_backward_blocks, dy, z)
 
 
 def _leaky_relu(z):

@@ -9,7 +9,7 @@ the pixels over the cores inside a CNN fit; NumPy's concatenate runs on one core
 import numpy as np
 from numba import njit
 
-from .conv_gemm import _copy_run
+from .flat import copy_run
 from .threads import over_ranges
 
 
@@ -20,7 +20,7 @@ def _copy_channels(src, src_start, dst, dst_start, channels, first, stop):
     src_width, dst_width = src.shape[1], dst.shape[1]
     src_flat, dst_flat = src.ravel(), dst.ravel()
     for p in range(first, stop):
-        _copy_run(dst_flat, p * dst_width + dst_start, src_flat, p * src_width + src_start,
+        copy_run(dst_flat, p * dst_width + dst_start, src_flat, p * src_width + src_start,
                   channels)
 
 

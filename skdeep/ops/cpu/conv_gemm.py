@@ -17,6 +17,7 @@ ordered (kh, kw, c); output (N, OH, OW, F). ``pad_top`` and ``pad_left`` may be 
 import numpy as np
 from numba import njit
 
+from .flat import add_run, copy_run
 from .threads import over_ranges
 
 _CHUNK_BYTES = 1024 * 1024
@@ -28,26 +29,6 @@ def chunk_size(n_images, rows_per_image, width, itemsize):
     """Images per chunk: the unfolded matrix fits in ``_CHUNK_BYTES``, at least one."""
     per_image = rows_per_image * width * itemsize
     return int(max(1, min(n_images, _CHUNK_BYTES // max(per_image, 1))))
-
-
-@njit(inline="always")
-def _copy_run(dst, d0, src, s0, count):
-    """``dst[d0:d0 + count] = src[s0:s0 + count]`` on flat arrays.
-
-    Unsigned offsets: Numba wraps negative indices around, and with signed offsets that
-    check sits on every element and keeps LLVM from vectorizing the loop (im2col ran at
-    6 GB/s, against 27-38 GB/s like this; measured)."""
-    d0, s0 = np.uint64(d0), np.uint64(s0)
-    for j in range(np.uint64(count)):
-        dst[d0 + j] = src[s0 + j]
-
-
-@njit(inline="always")
-def _add_run(dst, d0, src, s0, count):
-    """``dst[d0:d0 + count] += src[s0:s0 + count]`` on flat arrays (see :func:`_copy_run`)."""
-    d0, s0 = np.uint64(d0), np.uint64(s0)
-    for j in range(np.uint64(count)):
-        dst[d0 + j] += src[s0 + j]
 
 
 @njit(cache=True, nogil=True)
@@ -66,7 +47,7 @@ def _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left, canvas):
     run = max(0, c1 - c0) * channels
     for i in range(n1 - n0):
         for r in range(r0, r1):
-            _copy_run(dst, ((i * rows + r) * cols + c0) * channels, src,
+            copy_run(dst, ((i * rows + r) * cols + c0) * channels, src,
                       (((n0 + i) * height + r - pad_top) * width + c0 - pad_left) * channels,
                       run)
     return canvas
@@ -84,7 +65,7 @@ def _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col):
         for oh in range(out_h):
             for ow in range(out_w):
                 for kh in range(kernel_h):
-                    _copy_run(dst, row * width + kh * run, src,
+                    copy_run(dst, row * width + kh * run, src,
                               ((i * rows + oh * stride_h + kh) * cols + ow * stride_w)
                               * channels, run)
                 row += 1
@@ -101,7 +82,7 @@ def _col2im_add(col, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, canva
         for oh in range(out_h):
             for ow in range(out_w):
                 for kh in range(kernel_h):
-                    _add_run(dst, ((i * rows + oh * stride_h + kh) * cols + ow * stride_w)
+                    add_run(dst, ((i * rows + oh * stride_h + kh) * cols + ow * stride_w)
                              * channels, src, row * width + kh * run, run)
                 row += 1
 
@@ -125,7 +106,7 @@ def _uncrop_chunk(canvas, n0, pad_top, pad_left, dx):
                 continue
             for j in range(w0 * channels):
                 dst[base + j] = 0.0
-            _copy_run(dst, base + w0 * channels, src,
+            copy_run(dst, base + w0 * channels, src,
                       ((i * rows + h + pad_top) * cols + w0 + pad_left) * channels,
                       (w1 - w0) * channels)
             for j in range(w1 * channels, width * channels):
@@ -153,7 +134,7 @@ def _forward_chunks(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel
         _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col)
         chunk_rows = out_rows[n0 * positions:n1 * positions]
         np.dot(col, wmat, chunk_rows)
-        _add_bias(chunk_rows, bias)
+        add_bias(chunk_rows, bias)
 
 
 def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h, kernel_w,
@@ -187,7 +168,7 @@ def _backward_chunks(dy, x, wmat_t, stride_h, stride_w, pad_top, pad_left, kerne
         col = unfolded[:grad_rows.shape[0]]
         _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col)
         np.dot(col.T, grad_rows, partial_w[i])
-        _column_sums(grad_rows, partial_b, i)
+        column_sums(grad_rows, partial_b, i)
         if need_dx:
             np.dot(grad_rows, wmat_t, col)
             d_canvas = folded[:n1 - n0]
@@ -197,14 +178,14 @@ def _backward_chunks(dy, x, wmat_t, stride_h, stride_w, pad_top, pad_left, kerne
 
 
 @njit(cache=True, nogil=True)
-def _add_bias(rows, bias):
+def add_bias(rows, bias):
     for r in range(rows.shape[0]):
         for f in range(np.uint64(rows.shape[1])):
             rows[r, f] += bias[f]
 
 
 @njit(cache=True, nogil=True)
-def _column_sums(grad_rows, partial_b, i):
+def column_sums(grad_rows, partial_b, i):
     for f in range(grad_rows.shape[1]):
         partial_b[i, f] = 0.0
     for r in range(grad_rows.shape[0]):
@@ -212,9 +193,9 @@ def _column_sums(grad_rows, partial_b, i):
             partial_b[i, f] += grad_rows[r, f]
 
 
-def _sum_chunks(partial_w, partial_b, dwmat, dbias):
-    """Sum the per-chunk gradients in chunk order (NumPy reduces over the first axis one
-    chunk after the other): the same result for any thread count."""
+def sum_partials(partial_w, partial_b, dwmat, dbias):
+    """Sum per-chunk (or per-block) gradients in order (NumPy reduces over the first axis
+    one chunk after the other): the same result for any thread count."""
     np.sum(partial_w, axis=0, out=dwmat)
     np.sum(partial_b, axis=0, out=dbias)
 
@@ -228,4 +209,4 @@ def conv2d_backward(dy, x, wmat, stride_h, stride_w, pad_top, pad_left, kernel_h
     over_ranges(_backward_chunks, n_chunks, dy, x, np.ascontiguousarray(wmat.T), stride_h,
                 stride_w, pad_top, pad_left, kernel_h, kernel_w, chunk, need_dx, dx,
                 partial_w, partial_b)
-    _sum_chunks(partial_w, partial_b, dwmat, dbias)
+    sum_partials(partial_w, partial_b, dwmat, dbias)

@@ -13,7 +13,7 @@ block order, so it does not depend on the number of threads.
 import numpy as np
 from numba import njit
 
-from .conv_gemm import _add_bias, _column_sums
+from .conv_gemm import add_bias, column_sums, sum_partials
 from .threads import over_ranges
 
 BLOCK_ROWS = 4096
@@ -29,7 +29,7 @@ def _forward_blocks(rows, wmat, bias, out, first, stop):
         r0, r1 = b * BLOCK_ROWS, min(rows.shape[0], (b + 1) * BLOCK_ROWS)
         block = out[r0:r1]
         np.dot(rows[r0:r1], wmat, block)
-        _add_bias(block, bias)
+        add_bias(block, bias)
 
 
 @njit(cache=True, nogil=True)
@@ -39,7 +39,7 @@ def _backward_blocks(rows, d_rows, wmat_t, need_dx, d_input, partial_w, partial_
         r0, r1 = b * BLOCK_ROWS, min(rows.shape[0], (b + 1) * BLOCK_ROWS)
         grad = d_rows[r0:r1]
         np.dot(rows[r0:r1].T, grad, partial_w[b])
-        _column_sums(grad, partial_b, b)
+        column_sums(grad, partial_b, b)
         if need_dx:
             np.dot(grad, wmat_t, d_input[r0:r1])
 
@@ -56,5 +56,4 @@ def conv2d_backward(rows, d_rows, wmat, need_dx, d_input, dwmat, dbias):
     partial_b = np.empty((blocks, wmat.shape[1]), dtype=rows.dtype)
     over_ranges(_backward_blocks, blocks, rows, d_rows, np.ascontiguousarray(wmat.T), need_dx,
                 d_input, partial_w, partial_b)
-    np.sum(partial_w, axis=0, out=dwmat)
-    np.sum(partial_b, axis=0, out=dbias)
+    sum_partials(partial_w, partial_b, dwmat, dbias)

@@ -5,16 +5,13 @@ spatial size) with its gradient."""
 import numpy as np
 from numba import njit
 
-from .threads import over_ranges
-
-_BLOCK = 16384
-"""Values per work item of :func:`add`."""
+from .flat import block_values, elementwise
 
 
 @njit(cache=True, nogil=True)
 def _add_blocks(a, b, out, first, stop):
-    # Unsigned indices: no wrap-around check per value, so LLVM vectorizes the loop.
-    for i in range(np.uint64(first * _BLOCK), np.uint64(min(a.size, stop * _BLOCK))):
+    start, end = block_values(first, stop, a.size)
+    for i in range(start, end):  # unsigned: vectorizes (see .flat)
         out[i] = a[i] + b[i]
 
 
@@ -23,10 +20,7 @@ def add(a, b):
     over the cores inside a CNN fit (NumPy's runs on one)."""
     if a.shape != b.shape or a.dtype != b.dtype:
         return a + b
-    out = np.empty_like(a, order="C")
-    flat_a, flat_b = np.ascontiguousarray(a).reshape(-1), np.ascontiguousarray(b).reshape(-1)
-    over_ranges(_add_blocks, -(-a.size // _BLOCK), flat_a, flat_b, out.reshape(-1))
-    return out
+    return elementwise(_add_blocks, a, b)
 
 
 def scale(a, factor):
