@@ -14,18 +14,20 @@ from .threads import over_ranges
 
 
 @njit(cache=True, nogil=True)
-def _copy_channels(src, src_start, dst, dst_start, channels, first, stop):
+def _copy_channels(src, src_width, src_start, dst, dst_width, dst_start, channels, first,
+                   stop):
     """``dst[p, dst_start:dst_start + channels] = src[p, src_start:...]`` for pixel rows
-    ``first:stop`` of two (pixels, *) arrays."""
-    src_width, dst_width = src.shape[1], dst.shape[1]
-    src_flat, dst_flat = src.ravel(), dst.ravel()
+    ``first:stop`` of two flat arrays of ``src_width`` and ``dst_width`` channels per
+    pixel (flat: see :mod:`skdeep.ops.cpu.conv_gemm` on flattening inside kernels)."""
     for p in range(first, stop):
-        copy_run(dst_flat, p * dst_width + dst_start, src_flat, p * src_width + src_start,
-                  channels)
+        copy_run(dst, p * dst_width + dst_start, src, p * src_width + src_start, channels)
 
 
-def _rows(maps):
-    return np.ascontiguousarray(maps).reshape(-1, maps.shape[-1])
+def _copy(src, src_start, dst, dst_start, channels):
+    """Copy ``channels`` channels between two channels-last arrays of the same pixels."""
+    over_ranges(_copy_channels, src.size // src.shape[-1],
+                np.ascontiguousarray(src).reshape(-1), src.shape[-1], src_start,
+                dst.reshape(-1), dst.shape[-1], dst_start, channels)
 
 
 def concat_channels(parts):
@@ -33,22 +35,20 @@ def concat_channels(parts):
     first = parts[0]
     dtype = np.result_type(*parts)
     out = np.empty(first.shape[:-1] + (sum(p.shape[-1] for p in parts),), dtype=dtype)
-    rows, start = out.reshape(-1, out.shape[-1]), 0
+    start = 0
     for part in parts:
-        channels = part.shape[-1]
-        over_ranges(_copy_channels, len(rows), _rows(part.astype(dtype, copy=False)), 0, rows,
-                    start, channels)
-        start += channels
+        _copy(part.astype(dtype, copy=False), 0, out, start, part.shape[-1])
+        start += part.shape[-1]
     return out
 
 
 def split_channels(dy, sizes):
     """The gradient of :func:`concat_channels`: ``dy``'s channels cut into parts of
     ``sizes`` channels (contiguous arrays)."""
-    rows, parts, start = _rows(dy), [], 0
+    parts, start = [], 0
     for size in sizes:
         part = np.empty(dy.shape[:-1] + (size,), dtype=dy.dtype)
-        over_ranges(_copy_channels, len(rows), rows, start, part.reshape(-1, size), 0, size)
+        _copy(dy, start, part, 0, size)
         parts.append(part)
         start += size
     return parts

@@ -10,14 +10,20 @@ weight gradient) sum one partial result per chunk in chunk order, so results do 
 depend on the number of threads.
 
 Shapes: ``x`` (N, H, W, C); weights as a matrix ``wmat`` (KH * KW * C, F) whose rows are
-ordered (kh, kw, c); output (N, OH, OW, F). ``pad_top`` and ``pad_left`` may be negative
-(a crop), which is how a strided 1x1 shortcut samples the centre of a receptive field.
+ordered (kh, kw, c); output (N, OH, OW, F). The kernels take maps as flat arrays with their
+shapes, and their work buffers from the caller (``scratch`` of
+:func:`~skdeep.ops.cpu.threads.over_ranges`): flattening (``ravel``) or allocating inside
+a kernel compiles a helper per array type (0.1-0.3 s each; with them, the two kernels
+compiled in 4.0 s on a first fit, without them in 3.1 s).
+
+``pad_top`` and ``pad_left`` may be negative (a crop), which is how a strided 1x1 shortcut
+samples the centre of a receptive field.
 """
 
 import numpy as np
 from numba import njit
 
-from .flat import add_run, copy_run
+from .flat import add_run, copy_run, zero_run
 from .threads import over_ranges
 
 _CHUNK_BYTES = 1024 * 1024
@@ -32,149 +38,145 @@ def chunk_size(n_images, rows_per_image, width, itemsize):
 
 
 @njit(cache=True, nogil=True)
-def _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left, canvas):
-    """Images ``n0:n1`` of ``x`` on the canvas (``rows x cols`` pixels, zero where no image
-    pixel lands), shifted by the padding (a negative padding crops), so that the unfolding
-    below needs no bounds checks. Returns the part of the canvas used.
+def _padded_chunk(x, x_shape, n0, n1, rows, cols, pad_top, pad_left, canvas):
+    """Images ``n0:n1`` of ``x`` (flat, shaped ``x_shape``) on the flat canvas (``rows x
+    cols`` pixels per image, zero where no image pixel lands), shifted by the padding (a
+    negative padding crops), so that the unfolding below needs no bounds checks.
 
     Only the image's pixels are written: a canvas allocated with zeros can be filled chunk
     after chunk and its border stays zero."""
-    height, width, channels = x.shape[1], x.shape[2], x.shape[3]
-    canvas = canvas[:n1 - n0]
+    height, width, channels = x_shape[1], x_shape[2], x_shape[3]
     r0, r1 = max(0, pad_top), min(rows, height + pad_top)
     c0, c1 = max(0, pad_left), min(cols, width + pad_left)
-    src, dst = x.ravel(), canvas.ravel()
     run = max(0, c1 - c0) * channels
     for i in range(n1 - n0):
         for r in range(r0, r1):
-            copy_run(dst, ((i * rows + r) * cols + c0) * channels, src,
-                      (((n0 + i) * height + r - pad_top) * width + c0 - pad_left) * channels,
-                      run)
-    return canvas
+            copy_run(canvas, ((i * rows + r) * cols + c0) * channels, x,
+                     (((n0 + i) * height + r - pad_top) * width + c0 - pad_left) * channels,
+                     run)
 
 
 @njit(cache=True, nogil=True)
-def _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col):
-    """Row ``(i, oh, ow)`` of ``col`` is the receptive field of that output, ordered
-    (kh, kw, c): ``kernel_h`` contiguous runs of ``kernel_w * C`` values."""
-    rows, cols, channels = canvas.shape[1], canvas.shape[2], canvas.shape[3]
-    run, width = kernel_w * channels, col.shape[1]
-    src, dst = canvas.ravel(), col.ravel()
+def _im2col(canvas, images, rows, cols, channels, out_h, out_w, kernel_h, kernel_w, stride_h,
+            stride_w, col):
+    """Row ``(i, oh, ow)`` of ``col`` (flat, ``kernel_h * kernel_w * channels`` wide) is the
+    receptive field of that output, ordered (kh, kw, c): ``kernel_h`` contiguous runs of
+    ``kernel_w * channels`` values of the flat canvas."""
+    run = kernel_w * channels
+    width = kernel_h * run
     row = 0
-    for i in range(canvas.shape[0]):
+    for i in range(images):
         for oh in range(out_h):
             for ow in range(out_w):
                 for kh in range(kernel_h):
-                    copy_run(dst, row * width + kh * run, src,
-                              ((i * rows + oh * stride_h + kh) * cols + ow * stride_w)
-                              * channels, run)
+                    copy_run(col, row * width + kh * run, canvas,
+                             ((i * rows + oh * stride_h + kh) * cols + ow * stride_w)
+                             * channels, run)
                 row += 1
 
 
 @njit(cache=True, nogil=True)
-def _col2im_add(col, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, canvas):
+def _col2im_add(col, images, rows, cols, channels, out_h, out_w, kernel_h, kernel_w, stride_h,
+                stride_w, canvas):
     """The adjoint of :func:`_im2col`: add every row back onto its receptive field."""
-    rows, cols, channels = canvas.shape[1], canvas.shape[2], canvas.shape[3]
-    run, width = kernel_w * channels, col.shape[1]
-    src, dst = col.ravel(), canvas.ravel()
+    run = kernel_w * channels
+    width = kernel_h * run
     row = 0
-    for i in range(canvas.shape[0]):
+    for i in range(images):
         for oh in range(out_h):
             for ow in range(out_w):
                 for kh in range(kernel_h):
-                    add_run(dst, ((i * rows + oh * stride_h + kh) * cols + ow * stride_w)
-                             * channels, src, row * width + kh * run, run)
+                    add_run(canvas, ((i * rows + oh * stride_h + kh) * cols + ow * stride_w)
+                            * channels, col, row * width + kh * run, run)
                 row += 1
 
 
 @njit(cache=True, nogil=True)
-def _uncrop_chunk(canvas, n0, pad_top, pad_left, dx):
-    """Copy the part of ``canvas`` that lies on the input back to ``dx[n0:]`` (zeros
-    where the input reaches past the canvas)."""
-    height, width, channels = dx.shape[1], dx.shape[2], dx.shape[3]
-    rows, cols = canvas.shape[1], canvas.shape[2]
+def _uncrop_chunk(canvas, rows, cols, n0, n1, pad_top, pad_left, dx, dx_shape):
+    """Copy the part of the flat ``canvas`` that lies on the input back to images
+    ``n0:n1`` of the flat ``dx`` (zeros where the input reaches past the canvas)."""
+    height, width, channels = dx_shape[1], dx_shape[2], dx_shape[3]
     h0, h1 = max(0, -pad_top), min(height, rows - pad_top)
     w0, w1 = max(0, -pad_left), min(width, cols - pad_left)
-    src, dst = canvas.ravel(), dx.ravel()
-    for i in range(canvas.shape[0]):
-        image = (n0 + i) * height
-        for h in range(height):
-            base = (image + h) * width * channels
-            if h < h0 or h >= h1 or w1 <= w0:
-                for j in range(width * channels):
-                    dst[base + j] = 0.0
-                continue
-            for j in range(w0 * channels):
-                dst[base + j] = 0.0
-            copy_run(dst, base + w0 * channels, src,
-                      ((i * rows + h + pad_top) * cols + w0 + pad_left) * channels,
-                      (w1 - w0) * channels)
-            for j in range(w1 * channels, width * channels):
-                dst[base + j] = 0.0
+    covered = h0 == 0 and h1 == height and w0 == 0 and w1 == width
+    image_values, run = height * width * channels, max(0, w1 - w0) * channels
+    for i in range(n1 - n0):
+        base = (n0 + i) * image_values
+        if not covered:
+            zero_run(dx, base, image_values)
+        for h in range(h0, h1):
+            copy_run(dx, base + (h * width + w0) * channels, canvas,
+                     ((i * rows + h + pad_top) * cols + w0 + pad_left) * channels, run)
 
 
 @njit(cache=True, nogil=True)
-def _forward_chunks(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h, kernel_w,
-                    chunk, out, first, stop):
-    """Chunks ``first:stop`` of ``out[n, oh, ow, f] = bias[f] + sum x[...] w[...]``."""
-    n_images = x.shape[0]
-    out_h, out_w, n_filters = out.shape[1], out.shape[2], out.shape[3]
+def _forward_chunks(x, x_shape, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h,
+                    kernel_w, out_h, out_w, rows, cols, chunk, out_rows, canvas, unfolded,
+                    unfolded_flat, first, stop):
+    """Chunks ``first:stop`` of ``out[n, oh, ow, f] = bias[f] + sum x[...] w[...]``
+    (``out_rows``: the output as (N * OH * OW, F) rows)."""
+    n_images, channels = x_shape[0], x_shape[3]
     positions = out_h * out_w
-    out_rows = out.reshape(n_images * positions, n_filters)
-    rows, cols = (out_h - 1) * stride_h + kernel_h, (out_w - 1) * stride_w + kernel_w
-    # Buffers for one chunk, reused chunk after chunk: allocating them per chunk cost
-    # page faults on every chunk (1 MB each).
-    padded = np.zeros((chunk, rows, cols, x.shape[3]), dtype=x.dtype)
-    unfolded = np.empty((chunk * positions, wmat.shape[0]), dtype=x.dtype)
     for i in range(first, stop):
         n0 = i * chunk
         n1 = min(n_images, n0 + chunk)
-        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left, padded)
+        _padded_chunk(x, x_shape, n0, n1, rows, cols, pad_top, pad_left, canvas)
         col = unfolded[:(n1 - n0) * positions]
-        _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col)
+        _im2col(canvas, n1 - n0, rows, cols, channels, out_h, out_w, kernel_h, kernel_w,
+                stride_h, stride_w, unfolded_flat)
         chunk_rows = out_rows[n0 * positions:n1 * positions]
         np.dot(col, wmat, chunk_rows)
         add_bias(chunk_rows, bias)
+
+
+def _canvas_shape(out_h, out_w, stride_h, stride_w, kernel_h, kernel_w):
+    """Rows and columns of the canvas that holds every receptive field of a chunk."""
+    return (out_h - 1) * stride_h + kernel_h, (out_w - 1) * stride_w + kernel_w
 
 
 def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h, kernel_w,
                    chunk, out):
     """``out[n, oh, ow, f] = bias[f] + sum x[n, oh*s - pad + kh, ow*s - pad + kw, c] w[...]``."""
     n_chunks = (x.shape[0] + chunk - 1) // chunk
-    over_ranges(_forward_chunks, n_chunks, x, wmat, bias, stride_h, stride_w, pad_top,
-                pad_left, kernel_h, kernel_w, chunk, out)
+    out_h, out_w = out.shape[1], out.shape[2]
+    rows, cols = _canvas_shape(out_h, out_w, stride_h, stride_w, kernel_h, kernel_w)
+
+    def scratch():
+        # Buffers for one range, reused chunk after chunk: allocating them per chunk
+        # cost page faults on every chunk (1 MB each).
+        unfolded = np.empty((chunk * out_h * out_w, wmat.shape[0]), dtype=x.dtype)
+        return (np.zeros(chunk * rows * cols * x.shape[3], dtype=x.dtype), unfolded,
+                unfolded.reshape(-1))
+
+    over_ranges(_forward_chunks, n_chunks, x.reshape(-1), x.shape, wmat, bias, stride_h,
+                stride_w, pad_top, pad_left, kernel_h, kernel_w, out_h, out_w, rows, cols,
+                chunk, out.reshape(-1, out.shape[3]), scratch=scratch)
 
 
 @njit(cache=True, nogil=True)
-def _backward_chunks(dy, x, wmat_t, stride_h, stride_w, pad_top, pad_left, kernel_h,
-                     kernel_w, chunk, need_dx, dx, partial_w, partial_b, first, stop):
+def _backward_chunks(dy_rows, x, x_shape, wmat_t, stride_h, stride_w, pad_top, pad_left,
+                     kernel_h, kernel_w, out_h, out_w, rows, cols, chunk, need_dx, dx, partial_w,
+                     partial_b, canvas, unfolded, unfolded_flat, folded, first, stop):
     """Chunks ``first:stop``: their weight and bias gradients into ``partial_w[i]`` and
-    ``partial_b[i]``, and their input gradient into ``dx`` when ``need_dx``."""
-    n_images = x.shape[0]
-    out_h, out_w, n_filters = dy.shape[1], dy.shape[2], dy.shape[3]
+    ``partial_b[i]``, and their input gradient into the flat ``dx`` when ``need_dx``."""
+    n_images, channels = x_shape[0], x_shape[3]
     positions = out_h * out_w
-    dy_rows = dy.reshape(n_images * positions, n_filters)
-    rows, cols = (out_h - 1) * stride_h + kernel_h, (out_w - 1) * stride_w + kernel_w
-    n_k = partial_w.shape[1]
-    padded = np.zeros((chunk, rows, cols, x.shape[3]), dtype=x.dtype)
-    unfolded = np.empty((chunk * positions, n_k), dtype=x.dtype)  # also the unfolded dx
-    folded = np.empty((chunk, rows, cols, x.shape[3]) if need_dx else (1, 1, 1, 1),
-                      dtype=x.dtype)
     for i in range(first, stop):
         n0 = i * chunk
         n1 = min(n_images, n0 + chunk)
         grad_rows = dy_rows[n0 * positions:n1 * positions]
-        canvas = _padded_chunk(x, n0, n1, rows, cols, pad_top, pad_left, padded)
+        _padded_chunk(x, x_shape, n0, n1, rows, cols, pad_top, pad_left, canvas)
         col = unfolded[:grad_rows.shape[0]]
-        _im2col(canvas, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, col)
+        _im2col(canvas, n1 - n0, rows, cols, channels, out_h, out_w, kernel_h, kernel_w,
+                stride_h, stride_w, unfolded_flat)
         np.dot(col.T, grad_rows, partial_w[i])
         column_sums(grad_rows, partial_b, i)
         if need_dx:
             np.dot(grad_rows, wmat_t, col)
-            d_canvas = folded[:n1 - n0]
-            d_canvas.fill(0.0)
-            _col2im_add(col, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, d_canvas)
-            _uncrop_chunk(d_canvas, n0, pad_top, pad_left, dx)
+            zero_run(folded, 0, (n1 - n0) * rows * cols * channels)
+            _col2im_add(unfolded_flat, n1 - n0, rows, cols, channels, out_h, out_w,
+                        kernel_h, kernel_w, stride_h, stride_w, folded)
+            _uncrop_chunk(folded, rows, cols, n0, n1, pad_top, pad_left, dx, x_shape)
 
 
 @njit(cache=True, nogil=True)
@@ -206,7 +208,17 @@ def conv2d_backward(dy, x, wmat, stride_h, stride_w, pad_top, pad_left, kernel_h
     n_chunks = (x.shape[0] + chunk - 1) // chunk
     partial_w = np.empty((n_chunks,) + wmat.shape, dtype=x.dtype)
     partial_b = np.empty((n_chunks, wmat.shape[1]), dtype=x.dtype)
-    over_ranges(_backward_chunks, n_chunks, dy, x, np.ascontiguousarray(wmat.T), stride_h,
-                stride_w, pad_top, pad_left, kernel_h, kernel_w, chunk, need_dx, dx,
-                partial_w, partial_b)
+    out_h, out_w = dy.shape[1], dy.shape[2]
+    rows, cols = _canvas_shape(out_h, out_w, stride_h, stride_w, kernel_h, kernel_w)
+    canvas_size = chunk * rows * cols * x.shape[3]
+
+    def scratch():
+        unfolded = np.empty((chunk * out_h * out_w, wmat.shape[0]), dtype=x.dtype)
+        return (np.zeros(canvas_size, dtype=x.dtype), unfolded, unfolded.reshape(-1),
+                np.empty(canvas_size if need_dx else 1, dtype=x.dtype))
+
+    over_ranges(_backward_chunks, n_chunks, dy.reshape(-1, dy.shape[3]), x.reshape(-1),
+                x.shape, np.ascontiguousarray(wmat.T), stride_h, stride_w, pad_top, pad_left,
+                kernel_h, kernel_w, out_h, out_w, rows, cols, chunk, need_dx, dx.reshape(-1),
+                partial_w, partial_b, scratch=scratch)
     sum_partials(partial_w, partial_b, dwmat, dbias)

@@ -31,6 +31,14 @@ def add_run(dst, d0, src, s0, count):
 
 
 @njit(inline="always")
+def zero_run(dst, d0, count):
+    """``dst[d0:d0 + count] = 0``."""
+    d0 = np.uint64(d0)
+    for j in range(np.uint64(count)):
+        dst[d0 + j] = 0
+
+
+@njit(inline="always")
 def block_values(first, stop, size):
     """The values ``[start, end)`` of blocks ``first:stop``, as unsigned bounds."""
     return np.uint64(first * BLOCK), np.uint64(min(size, stop * BLOCK))

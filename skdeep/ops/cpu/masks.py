@@ -16,21 +16,19 @@ The hash is SplitMix64's finalizer (:mod:`skdeep.ops._hash`).
 import numpy as np
 from numba import njit
 
-from .._hash import GOLDEN as _GOLDEN
+from .._hash import GOLDEN, mix
 from .random import mix as _mix
 from .random import uniform as _uniform
 
 
 @njit(cache=True)
-def _row_keys(bits, seed):
+def _row_keys(bits, seed, keys):
     n, d = bits.shape
-    keys = np.empty(n, dtype=np.uint64)
     for i in range(n):
         key = seed
         for j in range(d):
             key = _mix(key ^ np.uint64(bits[i, j]))
         keys[i] = key
-    return keys
 
 
 @njit(cache=True)
@@ -61,17 +59,19 @@ def row_keys(X, seed):
     """
     X = np.ascontiguousarray(X).reshape(len(X), -1)
     bits = X.view(np.uint32 if X.dtype == np.float32 else np.uint64)
-    return _row_keys(bits, np.uint64(seed))
-
-
-@njit(cache=True)
-def _stream_key(seed, counter, layer):
-    return _mix(seed ^ _mix(counter * _GOLDEN + layer))
+    keys = np.empty(len(bits), dtype=np.uint64)
+    _row_keys(bits, np.uint64(seed), keys)
+    return keys
 
 
 def stream_key(seed, counter, layer):
-    """The 64-bit key of one mask draw: a seed, an epoch or step counter and a layer id."""
-    return np.uint64(_stream_key(np.uint64(seed), np.uint64(counter), np.uint64(layer)))
+    """The 64-bit key of one mask draw: a seed, an epoch or step counter and a layer id.
+
+    Plain NumPy on scalars (one call per layer and step: not worth compiling a kernel
+    for); unsigned arithmetic wraps around as in the kernels."""
+    seed, counter, layer = np.uint64(seed), np.uint64(counter), np.uint64(layer)
+    with np.errstate(over="ignore"):
+        return mix(seed ^ mix(counter * GOLDEN + layer))
 
 
 def keep_mask(keys, stream, rate, shape, dtype):

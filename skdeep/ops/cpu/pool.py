@@ -26,14 +26,15 @@ def window(o, stride, pad, pool, size):
     return max(start, 0), min(start + pool, size)
 
 
-# The max pooling kernels index flat views with unsigned offsets: Numba checks every
-# signed index for wrap-around, which keeps LLVM from vectorizing the channel loops.
+# The max pooling kernels take flat arrays (and the shapes) and index them with unsigned
+# offsets: Numba checks every signed index for wrap-around, which keeps LLVM from
+# vectorizing the channel loops; and flattening inside a kernel (``ravel``) compiles a
+# helper per array type, tenths of a second of a first fit each.
 @njit(cache=True, nogil=True)
-def max_pool_forward(x, pool_h, pool_w, stride_h, stride_w, pad_h, pad_w, out, index, first,
-                     stop):
-    height, width = x.shape[1], x.shape[2]
-    out_h, out_w, channels = out.shape[1], out.shape[2], out.shape[3]
-    src, dst, taken = x.ravel(), out.ravel(), index.ravel()
+def max_pool_forward(src, x_shape, pool_h, pool_w, stride_h, stride_w, pad_h, pad_w, dst,
+                     out_shape, taken, first, stop):
+    height, width = x_shape[1], x_shape[2]
+    out_h, out_w, channels = out_shape[1], out_shape[2], out_shape[3]
     n_channels = np.uint64(channels)
     for n in range(first, stop):
         for oh in range(out_h):
@@ -59,12 +60,11 @@ def max_pool_forward(x, pool_h, pool_w, stride_h, stride_w, pad_h, pad_w, out, i
 
 
 @njit(cache=True, nogil=True)
-def pool_backward_from_index(dy, index, dx, first, stop):
-    """Zero images ``first:stop`` of ``dx`` and route each output's gradient to the input
-    position recorded in ``index`` (none where it is negative)."""
-    pixels = dx.shape[1] * dx.shape[2]
-    out_pixels, channels = dy.shape[1] * dy.shape[2], dy.shape[3]
-    grad, taken, d_input = dy.ravel(), index.ravel(), dx.ravel()
+def pool_backward_from_index(grad, taken, out_shape, d_input, x_shape, first, stop):
+    """Zero images ``first:stop`` of ``d_input`` and route each output's gradient to the
+    input position recorded in ``taken`` (none where it is negative); all flat."""
+    pixels = x_shape[1] * x_shape[2]
+    out_pixels, channels = out_shape[1] * out_shape[2], out_shape[3]
     image = np.uint64(pixels * channels)
     for n in range(first, stop):
         start = np.uint64(n) * image
@@ -219,7 +219,9 @@ def max_pool2d(x, pool_hw, stride_hw, out_hw, pad_hw):
     out = _pool_output(x, out_hw)
     index = np.empty(out.shape, dtype=np.int32)
     with kernel_threads():
-        over_ranges(max_pool_forward, len(x), x, *pool_hw, *stride_hw, *pad_hw, out, index)
+        over_ranges(max_pool_forward, len(x), np.ascontiguousarray(x).reshape(-1), x.shape,
+                    *pool_hw, *stride_hw, *pad_hw, out.reshape(-1), out.shape,
+                    index.reshape(-1))
     return out, index
 
 
@@ -227,7 +229,8 @@ def pool2d_backward_from_index(dy, index, x_shape, dtype):
     """Backward of max (and sampled stochastic) pooling."""
     dx = np.empty(x_shape, dtype=dtype)  # the kernel zeroes it, image by image
     with kernel_threads():
-        over_ranges(pool_backward_from_index, x_shape[0], np.ascontiguousarray(dy), index, dx)
+        over_ranges(pool_backward_from_index, x_shape[0], np.ascontiguousarray(dy).reshape(-1),
+                    index.reshape(-1), dy.shape, dx.reshape(-1), tuple(x_shape))
     return dx
 
 

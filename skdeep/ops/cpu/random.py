@@ -10,9 +10,13 @@ mix, uniform = compile_hash(njit(cache=True))
 
 
 @njit(cache=True)
+def _index_keys(seed, keys):
+    for i in range(len(keys)):
+        keys[i] = mix(seed ^ mix(np.uint64(i) * GOLDEN))
+
+
 def index_keys(n, seed):
     """Keys for rows ``0 .. n - 1`` under ``seed`` (when rows have no content key)."""
     keys = np.empty(n, dtype=np.uint64)
-    for i in range(n):
-        keys[i] = mix(np.uint64(seed) ^ mix(np.uint64(i) * GOLDEN))
+    _index_keys(np.uint64(seed), keys)
     return keys

@@ -88,26 +88,29 @@ MIN_VALUES_PER_THREAD = 32768
 thread pool's hand-over (tens of microseconds) would cost more than it saves."""
 
 
-def over_ranges(kernel, n_items, *args):
+def over_ranges(kernel, n_items, *args, scratch=None):
     """Run ``kernel(*args, start, stop)`` over ranges that cover ``range(n_items)``.
 
     Inside :func:`kernel_threads`, one contiguous range per core (``numba.get_num_threads()``),
     the first in the calling thread and the others on a thread pool; elsewhere, or for
     small arrays (see ``MIN_VALUES_PER_THREAD``), one call for the whole range. Kernels
     must write disjoint outputs per item, so the result does not depend on the split.
+    ``scratch``, when given, returns a tuple of work buffers for one range; each range
+    gets its own, passed after ``args``.
     """
     parts = min(numba.get_num_threads(), n_items) if numba_owns_cores() else 1
     largest = max((arg.size for arg in args if isinstance(arg, np.ndarray)), default=0)
     parts = max(1, min(parts, largest // MIN_VALUES_PER_THREAD))
+    buffers = (lambda: scratch()) if scratch is not None else (lambda: ())
     if parts <= 1:
-        kernel(*args, 0, n_items)
+        kernel(*args, *buffers(), 0, n_items)
         return
     bounds = range_bounds(n_items, parts)
     pool = _thread_pool(parts - 1)
-    futures = [pool.submit(kernel, *args, start, stop)
+    futures = [pool.submit(kernel, *args, *buffers(), start, stop)
                for start, stop in zip(bounds[1:-1], bounds[2:])]
     try:
-        kernel(*args, bounds[0], bounds[1])
+        kernel(*args, *buffers(), bounds[0], bounds[1])
     finally:
         concurrent.futures.wait(futures)
     for future in futures:
