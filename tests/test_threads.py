@@ -40,6 +40,32 @@ def test_over_ranges_covers_every_item_inside_kernel_threads(monkeypatch, n_item
     np.testing.assert_array_equal(out, x * x)
 
 
+@njit(nogil=True)
+def _sum_through_buffer(x, out, buffer, first, stop):
+    """Each range writes its items through its own scratch buffer (item 0 of it)."""
+    for i in range(first, stop):
+        buffer[0] = x[i]
+        out[i] = buffer[0] + 1.0
+
+
+@pytest.mark.parametrize("cores", [1, 3])
+def test_each_range_gets_its_own_scratch_buffers(monkeypatch, cores):
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
+    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: cores)
+    made = []
+
+    def scratch():
+        made.append(np.empty(1))
+        return (made[-1],)
+
+    x = np.arange(9, dtype=np.float64)
+    out = np.full(9, np.nan)
+    with threads.kernel_threads():
+        threads.over_ranges(_sum_through_buffer, 9, x, out, scratch=scratch)
+    np.testing.assert_array_equal(out, x + 1.0)
+    assert len(made) == cores  # one set of buffers per range, none shared between threads
+
+
 def test_an_error_in_a_pool_thread_reaches_the_caller(monkeypatch):
     monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
     monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 4)

@@ -101,7 +101,7 @@ def over_ranges(kernel, n_items, *args, scratch=None):
     parts = min(numba.get_num_threads(), n_items) if numba_owns_cores() else 1
     largest = max((arg.size for arg in args if isinstance(arg, np.ndarray)), default=0)
     parts = max(1, min(parts, largest // MIN_VALUES_PER_THREAD))
-    buffers = (lambda: scratch()) if scratch is not None else (lambda: ())
+    buffers = tuple if scratch is None else scratch
     if parts <= 1:
         kernel(*args, *buffers(), 0, n_items)
         return
