@@ -2,7 +2,10 @@
 
 Every kernel works on a few images at a time (a *chunk*): it unfolds their receptive
 fields into a matrix of about ``_CHUNK_BYTES`` (im2col) and multiplies it by the weights
-with BLAS (``np.dot`` compiles to a GEMM call). Ranges of chunks run on the
+with BLAS (``np.dot`` compiles to a GEMM call). The bias rides in the same GEMM: every
+unfolded row ends in a 1 and the weights get the bias as their last row, so the backward
+GEMM's last row is the bias gradient (no bias pass, and no bias kernels to compile; the
+pointwise path keeps its own). Ranges of chunks run on the
 cores (:func:`skdeep.ops.cpu.threads.over_ranges`); call the kernels inside
 :func:`~skdeep.ops.cpu.threads.kernel_threads`, which limits BLAS to one thread so that the
 kernels' threads and BLAS's do not fight over the cores. Reductions over the batch (the
@@ -58,12 +61,12 @@ def _padded_chunk(x, x_shape, n0, n1, rows, cols, pad_top, pad_left, canvas):
 
 @njit(cache=True, nogil=True)
 def _im2col(canvas, images, rows, cols, channels, out_h, out_w, kernel_h, kernel_w, stride_h,
-            stride_w, col):
-    """Row ``(i, oh, ow)`` of ``col`` (flat, ``kernel_h * kernel_w * channels`` wide) is the
-    receptive field of that output, ordered (kh, kw, c): ``kernel_h`` contiguous runs of
-    ``kernel_w * channels`` values of the flat canvas."""
+            stride_w, col, width):
+    """The first ``kernel_h * kernel_w * channels`` values of row ``(i, oh, ow)`` of ``col``
+    (flat, rows ``width`` values apart) are the receptive field of that output, ordered
+    (kh, kw, c): ``kernel_h`` contiguous runs of ``kernel_w * channels`` values of the flat
+    canvas. The values past them are left as they are (the bias column)."""
     run = kernel_w * channels
-    width = kernel_h * run
     row = 0
     for i in range(images):
         for oh in range(out_h):
@@ -110,28 +113,36 @@ def _uncrop_chunk(canvas, rows, cols, n0, n1, pad_top, pad_left, dx, dx_shape):
 
 
 @njit(cache=True, nogil=True)
-def _forward_chunks(x, x_shape, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h,
+def _forward_chunks(x, x_shape, wmat_b, stride_h, stride_w, pad_top, pad_left, kernel_h,
                     kernel_w, out_h, out_w, rows, cols, chunk, out_rows, canvas, unfolded,
                     unfolded_flat, first, stop):
     """Chunks ``first:stop`` of ``out[n, oh, ow, f] = bias[f] + sum x[...] w[...]``
-    (``out_rows``: the output as (N * OH * OW, F) rows)."""
+    (``out_rows``: the output as (N * OH * OW, F) rows; ``wmat_b``: the weights with the
+    bias as their last row, ``unfolded``: rows that end in a 1)."""
     n_images, channels = x_shape[0], x_shape[3]
     positions = out_h * out_w
     for i in range(first, stop):
         n0 = i * chunk
         n1 = min(n_images, n0 + chunk)
         _padded_chunk(x, x_shape, n0, n1, rows, cols, pad_top, pad_left, canvas)
-        col = unfolded[:(n1 - n0) * positions]
         _im2col(canvas, n1 - n0, rows, cols, channels, out_h, out_w, kernel_h, kernel_w,
-                stride_h, stride_w, unfolded_flat)
-        chunk_rows = out_rows[n0 * positions:n1 * positions]
-        np.dot(col, wmat, chunk_rows)
-        add_bias(chunk_rows, bias)
+                stride_h, stride_w, unfolded_flat, unfolded.shape[1])
+        np.dot(unfolded[:(n1 - n0) * positions], wmat_b,
+               out_rows[n0 * positions:n1 * positions])
 
 
 def _canvas_shape(out_h, out_w, stride_h, stride_w, kernel_h, kernel_w):
     """Rows and columns of the canvas that holds every receptive field of a chunk."""
     return (out_h - 1) * stride_h + kernel_h, (out_w - 1) * stride_w + kernel_w
+
+
+def _unfolded_with_ones(n_rows, n_weights, dtype):
+    """The unfolded matrix of one chunk, ``n_weights + 1`` wide, its last column all ones
+    (the unfolding never writes it): with the bias as the weights' last row, the GEMM
+    adds the bias, and in the backward pass its last row is the bias gradient."""
+    unfolded = np.empty((n_rows, n_weights + 1), dtype=dtype)
+    unfolded[:, -1] = 1
+    return unfolded, unfolded.reshape(-1)
 
 
 def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h, kernel_w,
@@ -144,21 +155,23 @@ def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_
     def scratch():
         # Buffers for one range, reused chunk after chunk: allocating them per chunk
         # cost page faults on every chunk (1 MB each).
-        unfolded = np.empty((chunk * out_h * out_w, wmat.shape[0]), dtype=x.dtype)
-        return (np.zeros(chunk * rows * cols * x.shape[3], dtype=x.dtype), unfolded,
-                unfolded.reshape(-1))
+        return (np.zeros(chunk * rows * cols * x.shape[3], dtype=x.dtype),
+                *_unfolded_with_ones(chunk * out_h * out_w, wmat.shape[0], x.dtype))
 
-    over_ranges(_forward_chunks, n_chunks, x.reshape(-1), x.shape, wmat, bias, stride_h,
-                stride_w, pad_top, pad_left, kernel_h, kernel_w, out_h, out_w, rows, cols,
-                chunk, out.reshape(-1, out.shape[3]), scratch=scratch)
+    wmat_b = np.concatenate([wmat, bias.reshape(1, -1)]).astype(x.dtype, copy=False)
+    over_ranges(_forward_chunks, n_chunks, x.reshape(-1), x.shape, wmat_b, stride_h, stride_w,
+                pad_top, pad_left, kernel_h, kernel_w, out_h, out_w, rows, cols, chunk,
+                out.reshape(-1, out.shape[3]), scratch=scratch)
 
 
 @njit(cache=True, nogil=True)
 def _backward_chunks(dy_rows, x, x_shape, wmat_t, stride_h, stride_w, pad_top, pad_left,
-                     kernel_h, kernel_w, out_h, out_w, rows, cols, chunk, need_dx, dx, partial_w,
-                     partial_b, canvas, unfolded, unfolded_flat, folded, first, stop):
-    """Chunks ``first:stop``: their weight and bias gradients into ``partial_w[i]`` and
-    ``partial_b[i]``, and their input gradient into the flat ``dx`` when ``need_dx``."""
+                     kernel_h, kernel_w, out_h, out_w, rows, cols, chunk, need_dx, dx, partial,
+                     canvas, unfolded, unfolded_flat, d_unfolded, d_unfolded_flat, folded,
+                     first, stop):
+    """Chunks ``first:stop``: their weight gradient, with the bias gradient as its last
+    row, into ``partial[i]``, and their input gradient into the flat ``dx`` when
+    ``need_dx``."""
     n_images, channels = x_shape[0], x_shape[3]
     positions = out_h * out_w
     for i in range(first, stop):
@@ -166,33 +179,15 @@ def _backward_chunks(dy_rows, x, x_shape, wmat_t, stride_h, stride_w, pad_top, p
         n1 = min(n_images, n0 + chunk)
         grad_rows = dy_rows[n0 * positions:n1 * positions]
         _padded_chunk(x, x_shape, n0, n1, rows, cols, pad_top, pad_left, canvas)
-        col = unfolded[:grad_rows.shape[0]]
         _im2col(canvas, n1 - n0, rows, cols, channels, out_h, out_w, kernel_h, kernel_w,
-                stride_h, stride_w, unfolded_flat)
-        np.dot(col.T, grad_rows, partial_w[i])
-        column_sums(grad_rows, partial_b, i)
+                stride_h, stride_w, unfolded_flat, unfolded.shape[1])
+        np.dot(unfolded[:grad_rows.shape[0]].T, grad_rows, partial[i])
         if need_dx:
-            np.dot(grad_rows, wmat_t, col)
+            np.dot(grad_rows, wmat_t, d_unfolded[:grad_rows.shape[0]])
             zero_run(folded, 0, (n1 - n0) * rows * cols * channels)
-            _col2im_add(unfolded_flat, n1 - n0, rows, cols, channels, out_h, out_w,
+            _col2im_add(d_unfolded_flat, n1 - n0, rows, cols, channels, out_h, out_w,
                         kernel_h, kernel_w, stride_h, stride_w, folded)
             _uncrop_chunk(folded, rows, cols, n0, n1, pad_top, pad_left, dx, x_shape)
-
-
-@njit(cache=True, nogil=True)
-def add_bias(rows, bias):
-    for r in range(rows.shape[0]):
-        for f in range(np.uint64(rows.shape[1])):
-            rows[r, f] += bias[f]
-
-
-@njit(cache=True, nogil=True)
-def column_sums(grad_rows, partial_b, i):
-    for f in range(grad_rows.shape[1]):
-        partial_b[i, f] = 0.0
-    for r in range(grad_rows.shape[0]):
-        for f in range(grad_rows.shape[1]):
-            partial_b[i, f] += grad_rows[r, f]
 
 
 def sum_partials(partial_w, partial_b, dwmat, dbias):
@@ -206,19 +201,22 @@ def conv2d_backward(dy, x, wmat, stride_h, stride_w, pad_top, pad_left, kernel_h
                     chunk, need_dx, dx, dwmat, dbias):
     """Fill ``dwmat`` (KH*KW*C, F), ``dbias`` (F,) and, when ``need_dx``, ``dx`` (N, H, W, C)."""
     n_chunks = (x.shape[0] + chunk - 1) // chunk
-    partial_w = np.empty((n_chunks,) + wmat.shape, dtype=x.dtype)
-    partial_b = np.empty((n_chunks, wmat.shape[1]), dtype=x.dtype)
+    n_weights, n_filters = wmat.shape
+    partial = np.empty((n_chunks, n_weights + 1, n_filters), dtype=x.dtype)
     out_h, out_w = dy.shape[1], dy.shape[2]
     rows, cols = _canvas_shape(out_h, out_w, stride_h, stride_w, kernel_h, kernel_w)
     canvas_size = chunk * rows * cols * x.shape[3]
+    n_rows = chunk * out_h * out_w
 
     def scratch():
-        unfolded = np.empty((chunk * out_h * out_w, wmat.shape[0]), dtype=x.dtype)
-        return (np.zeros(canvas_size, dtype=x.dtype), unfolded, unfolded.reshape(-1),
+        d_unfolded = np.empty((n_rows if need_dx else 1, n_weights), dtype=x.dtype)
+        return (np.zeros(canvas_size, dtype=x.dtype),
+                *_unfolded_with_ones(n_rows, n_weights, x.dtype),
+                d_unfolded, d_unfolded.reshape(-1),
                 np.empty(canvas_size if need_dx else 1, dtype=x.dtype))
 
-    over_ranges(_backward_chunks, n_chunks, dy.reshape(-1, dy.shape[3]), x.reshape(-1),
-                x.shape, np.ascontiguousarray(wmat.T), stride_h, stride_w, pad_top, pad_left,
-                kernel_h, kernel_w, out_h, out_w, rows, cols, chunk, need_dx, dx.reshape(-1),
-                partial_w, partial_b, scratch=scratch)
-    sum_partials(partial_w, partial_b, dwmat, dbias)
+    over_ranges(_backward_chunks, n_chunks, dy.reshape(-1, n_filters), x.reshape(-1), x.shape,
+                np.ascontiguousarray(wmat.T), stride_h, stride_w, pad_top, pad_left, kernel_h,
+                kernel_w, out_h, out_w, rows, cols, chunk, need_dx, dx.reshape(-1), partial,
+                scratch=scratch)
+    sum_partials(partial[:, :n_weights], partial[:, n_weights], dwmat, dbias)

@@ -13,7 +13,7 @@ block order, so it does not depend on the number of threads.
 import numpy as np
 from numba import njit
 
-from .conv_gemm import add_bias, column_sums, sum_partials
+from .conv_gemm import sum_partials
 from .threads import over_ranges
 
 BLOCK_ROWS = 4096
@@ -24,12 +24,28 @@ def n_blocks(n_rows):
 
 
 @njit(cache=True, nogil=True)
+def _add_bias(rows, bias):
+    for r in range(rows.shape[0]):
+        for f in range(np.uint64(rows.shape[1])):
+            rows[r, f] += bias[f]
+
+
+@njit(cache=True, nogil=True)
+def _column_sums(grad_rows, partial_b, i):
+    for f in range(grad_rows.shape[1]):
+        partial_b[i, f] = 0.0
+    for r in range(grad_rows.shape[0]):
+        for f in range(grad_rows.shape[1]):
+            partial_b[i, f] += grad_rows[r, f]
+
+
+@njit(cache=True, nogil=True)
 def _forward_blocks(rows, wmat, bias, out, first, stop):
     for b in range(first, stop):
         r0, r1 = b * BLOCK_ROWS, min(rows.shape[0], (b + 1) * BLOCK_ROWS)
         block = out[r0:r1]
         np.dot(rows[r0:r1], wmat, block)
-        add_bias(block, bias)
+        _add_bias(block, bias)
 
 
 @njit(cache=True, nogil=True)
@@ -39,7 +55,7 @@ def _backward_blocks(rows, d_rows, wmat_t, need_dx, d_input, partial_w, partial_
         r0, r1 = b * BLOCK_ROWS, min(rows.shape[0], (b + 1) * BLOCK_ROWS)
         grad = d_rows[r0:r1]
         np.dot(rows[r0:r1].T, grad, partial_w[b])
-        column_sums(grad, partial_b, b)
+        _column_sums(grad, partial_b, b)
         if need_dx:
             np.dot(grad, wmat_t, d_input[r0:r1])
 
