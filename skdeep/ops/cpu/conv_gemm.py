@@ -80,37 +80,30 @@ def _im2col(canvas, images, rows, cols, channels, out_h, out_w, kernel_h, kernel
 
 
 @njit(cache=True, nogil=True)
-def _col2im_add(col, images, rows, cols, channels, out_h, out_w, kernel_h, kernel_w, stride_h,
-                stride_w, canvas):
-    """The adjoint of :func:`_im2col`: add every row back onto its receptive field."""
-    run = kernel_w * channels
-    width = kernel_h * run
+def _col2im_add(col, n0, n1, dx, dx_shape, out_h, out_w, kernel_h, kernel_w, stride_h,
+                stride_w, pad_top, pad_left):
+    """The adjoint of the unfolding: add every row of ``col`` (one per output of images
+    ``n0:n1``) back onto its receptive field in the flat ``dx``, the parts of the field
+    that lie on the input (padding takes no gradient; a negative padding crops). Zeroes
+    those images of ``dx`` first."""
+    height, width, channels = dx_shape[1], dx_shape[2], dx_shape[3]
+    image_values = height * width * channels
+    zero_run(dx, n0 * image_values, (n1 - n0) * image_values)
+    row_values = kernel_h * kernel_w * channels
     row = 0
-    for i in range(images):
+    for n in range(n0, n1):
         for oh in range(out_h):
             for ow in range(out_w):
+                left = ow * stride_w - pad_left  # input column of the field's first column
+                kw0, kw1 = max(0, -left), min(kernel_w, width - left)
                 for kh in range(kernel_h):
-                    add_run(canvas, ((i * rows + oh * stride_h + kh) * cols + ow * stride_w)
-                            * channels, col, row * width + kh * run, run)
+                    ih = oh * stride_h - pad_top + kh
+                    if ih < 0 or ih >= height or kw1 <= kw0:
+                        continue
+                    add_run(dx, ((n * height + ih) * width + left + kw0) * channels, col,
+                            row * row_values + (kh * kernel_w + kw0) * channels,
+                            (kw1 - kw0) * channels)
                 row += 1
-
-
-@njit(cache=True, nogil=True)
-def _uncrop_chunk(canvas, rows, cols, n0, n1, pad_top, pad_left, dx, dx_shape):
-    """Copy the part of the flat ``canvas`` that lies on the input back to images
-    ``n0:n1`` of the flat ``dx`` (zeros where the input reaches past the canvas)."""
-    height, width, channels = dx_shape[1], dx_shape[2], dx_shape[3]
-    h0, h1 = max(0, -pad_top), min(height, rows - pad_top)
-    w0, w1 = max(0, -pad_left), min(width, cols - pad_left)
-    covered = h0 == 0 and h1 == height and w0 == 0 and w1 == width
-    image_values, run = height * width * channels, max(0, w1 - w0) * channels
-    for i in range(n1 - n0):
-        base = (n0 + i) * image_values
-        if not covered:
-            zero_run(dx, base, image_values)
-        for h in range(h0, h1):
-            copy_run(dx, base + (h * width + w0) * channels, canvas,
-                     ((i * rows + h + pad_top) * cols + w0 + pad_left) * channels, run)
 
 
 @njit(cache=True, nogil=True)
@@ -168,8 +161,8 @@ def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_
 @njit(cache=True, nogil=True)
 def _backward_chunks(dy_rows, x, x_shape, wmat_t, stride_h, stride_w, pad_top, pad_left,
                      kernel_h, kernel_w, out_h, out_w, rows, cols, chunk, need_dx, dx, partial,
-                     canvas, unfolded, unfolded_flat, d_unfolded, d_unfolded_flat, folded,
-                     first, stop):
+                     canvas, unfolded, unfolded_flat, d_unfolded, d_unfolded_flat, first,
+                     stop):
     """Chunks ``first:stop``: their weight gradient, with the bias gradient as its last
     row, into ``partial[i]``, and their input gradient into the flat ``dx`` when
     ``need_dx``."""
@@ -185,10 +178,8 @@ def _backward_chunks(dy_rows, x, x_shape, wmat_t, stride_h, stride_w, pad_top, p
         np.dot(unfolded[:grad_rows.shape[0]].T, grad_rows, partial[i])
         if need_dx:
             np.dot(grad_rows, wmat_t, d_unfolded[:grad_rows.shape[0]])
-            zero_run(folded, 0, (n1 - n0) * rows * cols * channels)
-            _col2im_add(d_unfolded_flat, n1 - n0, rows, cols, channels, out_h, out_w,
-                        kernel_h, kernel_w, stride_h, stride_w, folded)
-            _uncrop_chunk(folded, rows, cols, n0, n1, pad_top, pad_left, dx, x_shape)
+            _col2im_add(d_unfolded_flat, n0, n1, dx, x_shape, out_h, out_w, kernel_h,
+                        kernel_w, stride_h, stride_w, pad_top, pad_left)
 
 
 def sum_partials(partial_w, partial_b, dwmat, dbias):
@@ -213,8 +204,7 @@ def conv2d_backward(dy, x, wmat, stride_h, stride_w, pad_top, pad_left, kernel_h
         d_unfolded = np.empty((n_rows if need_dx else 1, n_weights), dtype=x.dtype)
         return (np.zeros(canvas_size, dtype=x.dtype),
                 *_unfolded_with_ones(n_rows, n_weights, x.dtype),
-                d_unfolded, d_unfolded.reshape(-1),
-                np.empty(canvas_size if need_dx else 1, dtype=x.dtype))
+                d_unfolded, d_unfolded.reshape(-1))
 
     over_ranges(_backward_chunks, n_chunks, dy.reshape(-1, n_filters), x.reshape(-1), x.shape,
                 np.ascontiguousarray(wmat.T), stride_h, stride_w, pad_top, pad_left, kernel_h,
