@@ -134,6 +134,13 @@ def copy_into(out, a):
 
 
 @cuda.jit(device=True, inline="always")
+def row_channel(i, a):
+    """``(r, c)`` of the ``i``-th element of a contiguous (rows, channels) array ``a``."""
+    r = i // a.shape[1]
+    return r, i - r * a.shape[1]
+
+
+@cuda.jit(device=True, inline="always")
 def nhwc_index(i, a):
     """``(n, h, w, c)`` of the ``i``-th element of a contiguous 4-D array ``a``."""
     c = i % a.shape[3]

@@ -11,7 +11,7 @@ import math
 import numpy as np
 from numba import cuda
 
-from .arrays import empty, launch
+from .arrays import empty, launch, row_channel
 from .support import simulated
 
 _CHANNELS = 8 if simulated() else 32
@@ -104,9 +104,7 @@ def _normalize(x, mean, inv_std, gamma, beta, relu, out, x_hat):
     i = cuda.grid(1)
     if i >= x.size:
         return
-    channels = x.shape[1]
-    r = i // channels
-    c = i - r * channels
+    r, c = row_channel(i, x)
     h = (x[r, c] - mean[c]) * inv_std[c]
     x_hat[r, c] = h
     y = gamma[c] * x_hat[r, c] + beta[c]
@@ -120,9 +118,7 @@ def _relu_gate(dy, x_hat, gamma, beta, gated):
     i = cuda.grid(1)
     if i >= dy.size:
         return
-    channels = dy.shape[1]
-    r = i // channels
-    c = i - r * channels
+    r, c = row_channel(i, dy)
     g = dy[r, c]
     if not gamma[c] * x_hat[r, c] + beta[c] > 0:
         g = g * 0
@@ -161,9 +157,7 @@ def _input_gradient(dy, x_hat, fraction, positions, gamma, inv_std, totals, dx):
     i = cuda.grid(1)
     if i >= dy.size:
         return
-    channels = dy.shape[1]
-    r = i // channels
-    c = i - r * channels
+    r, c = row_channel(i, dy)
     w = fraction[r // positions] / positions
     dx[r, c] = (dy[r, c] * gamma[c] - w * (totals[0, c] + x_hat[r, c] * totals[1, c])) * inv_std[c]
 
@@ -173,9 +167,7 @@ def _inference(x, gamma, beta, running_mean, running_var, eps, relu, out):
     i = cuda.grid(1)
     if i >= x.size:
         return
-    channels = x.shape[1]
-    r = i // channels
-    c = i - r * channels
+    r, c = row_channel(i, x)
     scale = gamma[c] / math.sqrt(running_var[c] + eps)
     y = (x[r, c] - running_mean[c]) * scale + beta[c]
     out[r, c] = 0.0 if relu and y < 0 else y
