@@ -175,6 +175,10 @@ def test_dual_path_adds_the_residual_part_and_appends_the_new_maps():
 @pytest.mark.parametrize("specs", [
     # a dense layer: the input passed on beside new maps (DenseNet)
     [("conv", 2, 3), ("concat", [], ["bn", "tanh", ("conv", 3, 3)])],
+    # a run of dense layers growing one buffer (each reads a channel slice in place, each
+    # adds its input gradient into the block's gradient in place)
+    [("conv", 2, 3), ("concat", [], ["bn", "tanh", ("conv", 3, 3)]),
+     ("concat", [], ["bn", ("conv", 2, 1)]), ("concat", [], ["bn", "relu", ("conv", 2, 3)])],
     # three branches, the fork first (nothing before it trains)
     [("concat", [("conv", 2, 1)], ["tanh", ("conv", 3, 3), "bn"], [("avgpool", 1)]),
      "tanh"],

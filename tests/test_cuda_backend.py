@@ -122,6 +122,41 @@ def test_channel_concat_and_split_match_the_cpu(gpu):
     np.testing.assert_array_equal(np.concatenate(CPU.split_channels(dy, [1, 3, 2]), -1), dy)
 
 
+def test_channel_slices_of_a_dense_block_match_the_cpu(gpu):
+    """Writes into, copies out of and sums into channel slices of one buffer."""
+    rng = np.random.default_rng(5)
+    buffer, part = rng.standard_normal((2, 3, 4, 6)), rng.standard_normal((2, 3, 4, 2))
+    buffer_gpu = gpu.asarray(buffer)
+    CPU.write_channels(buffer, 3, part)
+    gpu.write_channels(buffer_gpu, 3, gpu.asarray(part))
+    _same(gpu, buffer_gpu, buffer, exact=True)
+    _same(gpu, gpu.take_channels(buffer_gpu[:, :, :, :5], 1, 3),
+          CPU.take_channels(buffer[..., :5], 1, 3), exact=True)
+    src = rng.standard_normal((2, 3, 4, 4))
+    CPU.add_into(buffer[..., :4], src)
+    gpu.add_into(buffer_gpu[:, :, :, :4], gpu.asarray(src))
+    _same(gpu, buffer_gpu, buffer, exact=True)
+
+
+@pytest.mark.parametrize("relu", [False, True])
+def test_batch_norm_reads_a_channel_slice(gpu, relu):
+    buffer = _data((3, 2, 2, 7)) * 4 + 50
+    gamma, beta, fraction = _data(4, 1), _data(4, 2), np.full(3, 1 / 3)
+    rows = CPU.rows(buffer[..., :4], 4)
+    buffer_gpu = gpu.asarray(buffer)
+    rows_gpu = gpu.rows(buffer_gpu[:, :, :, :4], 4)
+    mean, var = np.zeros(4), np.ones(4)
+    mean_gpu, var_gpu = gpu.asarray(mean), gpu.asarray(var)
+    out, _ = CPU.batch_norm_forward(rows, fraction, 4, gamma, beta, 1e-5, mean, var, 0.1, relu)
+    out_gpu, _ = gpu.batch_norm_forward(rows_gpu, gpu.asarray(fraction), 4, gpu.asarray(gamma),
+                                        gpu.asarray(beta), 1e-5, mean_gpu, var_gpu, 0.1, relu)
+    _same(gpu, out_gpu, out)
+    _same(gpu, mean_gpu, mean)
+    _same(gpu, gpu.batch_norm_inference(rows_gpu, gpu.asarray(gamma), gpu.asarray(beta),
+                                        mean_gpu, var_gpu, 1e-5, relu),
+          CPU.batch_norm_inference(rows, gamma, beta, mean, var, 1e-5, relu))
+
+
 @pytest.mark.parametrize("name", ["softmax_cross_entropy", "sigmoid_cross_entropy",
                                   "squared_error", "absolute_error", "huber"])
 def test_losses_and_links(gpu, name):

@@ -38,6 +38,7 @@ def _workload():
                      device="cuda").fit(X, y * 1.0)
         CNNClassifier(architecture=[
             ("conv", 4, 3), ("aux", ["gap"]), ("concat", [], [("maxpool", 3, 1, 1)]),
+            ("concat", [], ["bn", ("conv", 2, 1)]), ("concat", [], ["bn", ("conv", 2, 1)]),
             ("dual", [("conv", 4, 3, 1, "same", 2), ("conv", 6, 1)], 2),
             ("avgpool", 3, 2, 1), ("stochasticpool", 2, 1, 1)], hidden_layer_sizes=(),
             max_iter=1, device="cuda").fit(X, y)

@@ -99,9 +99,11 @@ CNN_CASES = [
         ("conv", 2, 3), "relu",
         ("residual", [("conv", 3, 3, 2, 1), "bn", "relu", ("conv", 3, 3), "bn"],
          [("conv", 3, 1, 2, 0), "bn"]), "relu", "gap"])),
-    # concatenated branches (a dense layer and an inception-like module)
+    # concatenated branches (a run of dense layers growing one buffer, then an
+    # inception-like module)
     (CNNClassifier, dict(architecture=[
         ("conv", 2, 3), ("concat", [], ["bn", "relu", ("conv", 2, 3)]),
+        ("concat", [], ["bn", ("conv", 2, 1)]),
         ("concat", [("conv", 2, 1)], [("conv", 1, 1), "relu", ("conv", 2, 3)]), "relu"])),
     # an inception module with its padded pool branch, an auxiliary classifier (its loss
     # weighted on the device), grouped convolution and a dual path block

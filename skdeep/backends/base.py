@@ -160,6 +160,24 @@ class Backend(ABC):
     def split_channels(self, dy, sizes):
         """``dy``'s channels cut into parts of ``sizes`` channels (the concat's gradient)."""
 
+    # A dense block grows one buffer (:func:`skdeep.nn.layers.branches.grow_dense_blocks`):
+    # its layers read channel slices ``buffer[:, :, :, :c]`` (views) where they lie.
+    @abstractmethod
+    def rows(self, x, width):
+        """``x`` as (rows, ``width``), a view also when ``x`` is a channel slice."""
+
+    @abstractmethod
+    def write_channels(self, dst, start, part):
+        """``dst[..., start:start + C] = part`` in place (``part`` has C channels)."""
+
+    @abstractmethod
+    def take_channels(self, a, start, count):
+        """A new contiguous array of ``a[..., start:start + count]``."""
+
+    @abstractmethod
+    def add_into(self, dst, src):
+        """``dst += src`` in place; ``dst`` may be a channel slice."""
+
     @abstractmethod
     def strided_window(self, source, offset, stride, out_hw): ...
 

@@ -165,6 +165,12 @@ class CPUBackend(Backend):
     scale = staticmethod(shortcut.scale)
     concat_channels = staticmethod(concat.concat_channels)
     split_channels = staticmethod(concat.split_channels)
+    write_channels = staticmethod(concat.write_channels)
+    take_channels = staticmethod(concat.take_channels)
+    add_into = staticmethod(concat.add_into)
+
+    def rows(self, x, width):
+        return x.reshape(-1, width)  # a view for a channel slice of a contiguous array
     strided_window = staticmethod(shortcut.strided_window)
     strided_window_backward = staticmethod(shortcut.strided_window_backward)
 

@@ -5,7 +5,13 @@ import numpy as np
 from ._host import host_backend
 from .context import INFERENCE
 from .initializers import INITIALIZERS
-from .layers import Activation, AuxiliaryOutput, BatchNorm, inference_layers
+from .layers import (
+    Activation,
+    AuxiliaryOutput,
+    BatchNorm,
+    grow_dense_blocks,
+    inference_layers,
+)
 
 
 class Network:
@@ -34,6 +40,7 @@ class Network:
         self.backend = host_backend() if backend is None else backend
         self.layers = layers
         fuse_batch_norm_relu(layers)
+        grow_dense_blocks(layers)
         self.inference_layers = inference_layers(layers)
         self.auxiliary_outputs = [layer for layer in layers if isinstance(layer, AuxiliaryOutput)]
         for layer in layers:

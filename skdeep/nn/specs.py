@@ -300,7 +300,9 @@ def _branches(lists, shape, position, n_before, mode, heads, residual_channels=0
                                  n_before + len(layers), heads)
         layers += new
         shapes.append(out_shape)
-    return layers + [BranchMerge(fork, mode, residual_channels, shape[2])], shapes
+    out_channels = sum(s[2] for s in shapes) if mode == "concat" else None
+    merge = BranchMerge(fork, mode, residual_channels, shape[2], out_channels)
+    return layers + [merge], shapes
 
 
 class AuxiliaryHeads(NamedTuple):

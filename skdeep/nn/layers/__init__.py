@@ -5,7 +5,7 @@ from .augment import Augment
 from .auxiliary import AuxiliaryFork, AuxiliaryOutput, inference_layers
 from .base import Layer, ParamSpec
 from .batch_norm import BatchNorm
-from .branches import BranchFork, BranchMerge, BranchSwitch
+from .branches import BranchFork, BranchMerge, BranchSwitch, grow_dense_blocks
 from .conv import Conv2D
 from .dense import Dense
 from .dropout import Dropout
@@ -20,5 +20,6 @@ __all__ = [
     "BranchFork", "BranchMerge",
     "BranchSwitch", "Conv2D", "Dense", "Dropout",
     "Flatten", "Layer", "MaxPool2D", "Maxout", "ParamSpec", "Pool2D", "ResidualAdd",
-    "ResidualFork", "SpatialDropout", "StochasticPool2D", "inference_layers",
+    "ResidualFork", "SpatialDropout", "StochasticPool2D", "grow_dense_blocks",
+    "inference_layers",
 ]

@@ -48,7 +48,7 @@ class BatchNorm(Layer):
         if self.running_mean is None:
             self.running_mean = backend.asarray(np.zeros(self.n_features, dtype=x.dtype))
             self.running_var = backend.asarray(np.ones(self.n_features, dtype=x.dtype))
-        rows = x.reshape(-1, self.n_features)
+        rows = backend.rows(x, self.n_features)  # x may be a channel slice (a dense block)
         if not ctx.training or self.frozen:  # frozen: the statistics it learned
             out = backend.batch_norm_inference(rows, self.gamma, self.beta, self.running_mean,
                                                self.running_var, self.eps, self.applies_relu)

@@ -44,6 +44,27 @@ def block_values(first, stop, size):
     return np.uint64(first * BLOCK), np.uint64(min(size, stop * BLOCK))
 
 
+def flat_rows(a):
+    """``(flat, stride)``: a 1-D view of ``a`` from its first element, in which row ``r``
+    (every axis but the last) starts at ``r * stride``.
+
+    ``a`` may be a channel slice ``buffer[..., :c]`` of a contiguous array (a dense block's
+    maps, :class:`skdeep.nn.layers.BranchMerge`): its rows are then read where they are.
+    Any other layout is copied first (``stride`` is then the last axis's length)."""
+    item, width = a.itemsize, a.shape[-1]
+    if a.flags.c_contiguous:
+        return a.reshape(-1), width
+    if a.ndim < 2:
+        return np.ascontiguousarray(a), width
+    steps = a.strides[:-1]
+    evenly = all(steps[i] == steps[i + 1] * a.shape[i + 1] for i in range(len(steps) - 1))
+    if a.strides[-1] != item or not evenly or steps[-1] % item or steps[-1] < width * item:
+        return np.ascontiguousarray(a).reshape(-1), width
+    stride = steps[-1] // item
+    span = (a.size // width - 1) * stride + width if a.size else 0
+    return np.lib.stride_tricks.as_strided(a, shape=(span,), strides=(item,)), stride
+
+
 def elementwise(kernel, *arrays):
     """Run ``kernel(*flat arrays, out, first, stop)`` over blocks of ``BLOCK`` values on
     the cores (:func:`~skdeep.ops.cpu.threads.over_ranges`); return ``out``, shaped as the

@@ -15,6 +15,7 @@ slower).
 import numpy as np
 from numba import njit
 
+from .flat import flat_rows
 from .threads import over_ranges
 
 _BLOCK_ROWS = 2048
@@ -25,20 +26,21 @@ def _n_blocks(n_rows):
 
 
 @njit(cache=True, nogil=True)
-def _moment_blocks(x, fraction, positions, shift, partial, first, stop):
+def _moment_blocks(x, stride, n_rows, fraction, positions, shift, partial, first, stop):
     """Blocks ``first:stop``: weighted sums of ``d = x - shift`` and ``d**2`` per channel.
 
     Shifted by the first row so that ``var = E[d^2] - E[d]^2`` does not cancel when
     ``|mean| >> std``."""
-    n_rows, channels = x.shape
+    channels = shift.size
     for b in range(first, stop):
         for c in range(channels):
             partial[b, 0, c] = 0.0
             partial[b, 1, c] = 0.0
         for r in range(b * _BLOCK_ROWS, min(n_rows, (b + 1) * _BLOCK_ROWS)):
             w = fraction[r // positions] / positions
-            for c in range(channels):
-                d = x[r, c] - shift[c]
+            row = np.uint64(r * stride)  # unsigned: vectorizes (see .flat)
+            for c in range(np.uint64(channels)):
+                d = x[row + c] - shift[c]
                 partial[b, 0, c] += w * d
                 partial[b, 1, c] += w * d * d
 
@@ -74,14 +76,17 @@ def _floor(relu, dtype):
 
 
 @njit(cache=True, nogil=True)
-def _normalize_rows(x, mean, inv_std, gamma, beta, relu, out, first, stop):
+def _normalize_rows(x, stride, mean, inv_std, gamma, beta, relu, out, first, stop):
     for r in range(first, stop):
-        for c in range(x.shape[1]):
-            out[r, c] = _clamp(gamma[c] * ((x[r, c] - mean[c]) * inv_std[c]) + beta[c], relu)
+        row = np.uint64(r * stride)
+        for c in range(np.uint64(out.shape[1])):
+            out[r, c] = _clamp(gamma[c] * ((x[row + c] - mean[c]) * inv_std[c]) + beta[c],
+                               relu)
 
 
 @njit(cache=True, nogil=True)
-def _gradient_blocks(dy, x, mean, inv_std, gamma, beta, relu, zero, partial, first, stop):
+def _gradient_blocks(dy, x, stride, mean, inv_std, gamma, beta, relu, zero, partial, first,
+                     stop):
     """Blocks ``first:stop``: sums of ``dy`` and ``dy * x_hat`` per channel."""
     n_rows, channels = dy.shape
     for b in range(first, stop):
@@ -89,20 +94,22 @@ def _gradient_blocks(dy, x, mean, inv_std, gamma, beta, relu, zero, partial, fir
             partial[b, 0, c] = 0.0
             partial[b, 1, c] = 0.0
         for r in range(b * _BLOCK_ROWS, min(n_rows, (b + 1) * _BLOCK_ROWS)):
-            for c in range(channels):
-                x_hat = (x[r, c] - mean[c]) * inv_std[c]
+            row = np.uint64(r * stride)
+            for c in range(np.uint64(channels)):
+                x_hat = (x[row + c] - mean[c]) * inv_std[c]
                 g = _gate(dy[r, c], gamma[c] * x_hat + beta[c], relu, zero)
                 partial[b, 0, c] += g
                 partial[b, 1, c] += g * x_hat
 
 
 @njit(cache=True, nogil=True)
-def _input_gradient_rows(dy, x, mean, fraction, positions, gamma, beta, relu, zero,
+def _input_gradient_rows(dy, x, stride, mean, fraction, positions, gamma, beta, relu, zero,
                          sum_dx_hat, sum_dx_hat_x_hat, inv_std, dx, first, stop):
     for r in range(first, stop):
         w = fraction[r // positions] / positions
-        for c in range(dy.shape[1]):
-            x_hat = (x[r, c] - mean[c]) * inv_std[c]
+        row = np.uint64(r * stride)
+        for c in range(np.uint64(dy.shape[1])):
+            x_hat = (x[row + c] - mean[c]) * inv_std[c]
             g = _gate(dy[r, c], gamma[c] * x_hat + beta[c], relu, zero)
             dx[r, c] = (g * gamma[c]
                         - w * (sum_dx_hat[c] + x_hat * sum_dx_hat_x_hat[c])) * inv_std[c]
@@ -116,13 +123,16 @@ def _block_sums(kernel, n_rows, channels, *args):
 
 def batch_norm_training(rows, fraction, positions, gamma, beta, eps, out, relu=False):
     """Batch norm of (rows, channels) with weighted batch statistics (then a ReLU when
-    ``relu``); fills ``out``, returns (mean, var, inv_std) in float64."""
+    ``relu``); fills ``out``, returns (mean, var, inv_std) in float64. ``rows`` may be a
+    channel slice of a wider array (see :func:`~skdeep.ops.cpu.flat.flat_rows`)."""
     shift = rows[0].astype(np.float64)
-    sums = _block_sums(_moment_blocks, *rows.shape, rows, fraction, positions, shift)
+    x, stride = flat_rows(rows)
+    sums = _block_sums(_moment_blocks, *rows.shape, x, stride, len(rows), fraction, positions,
+                       shift)
     mean = shift + sums[0]
     var = np.maximum(sums[1] - sums[0] * sums[0], 0.0)
     inv_std = 1.0 / np.sqrt(var + eps)
-    over_ranges(_normalize_rows, len(rows), rows, mean.astype(rows.dtype),
+    over_ranges(_normalize_rows, len(rows), x, stride, mean.astype(rows.dtype),
                 inv_std.astype(rows.dtype), gamma, beta, _floor(relu, rows.dtype), out)
     return mean, var, inv_std
 
@@ -133,12 +143,14 @@ def batch_norm_gradient(dy, x, mean, fraction, positions, gamma, beta, inv_std, 
     and through the fused ReLU when ``relu``)."""
     mean, inv_std = mean.astype(dy.dtype), inv_std.astype(dy.dtype)
     zero, floor = dy.dtype.type(0), _floor(relu, dy.dtype)
-    total = _block_sums(_gradient_blocks, *dy.shape, dy, x, mean, inv_std, gamma, beta, floor,
-                        zero)
+    x, stride = flat_rows(x)
+    total = _block_sums(_gradient_blocks, *dy.shape, dy, x, stride, mean, inv_std, gamma, beta,
+                        floor, zero)
     dbeta[...] = total[0]
     dgamma[...] = total[1]
     # dx_hat = dy * gamma; its sums are gamma * dbeta and gamma * dgamma.
-    over_ranges(_input_gradient_rows, len(dy), dy, x, mean, fraction, positions, gamma, beta,
+    over_ranges(_input_gradient_rows, len(dy), dy, x, stride, mean, fraction, positions, gamma,
+                beta,
                 floor, zero, (gamma * total[0]).astype(dy.dtype),
                 (gamma * total[1]).astype(dy.dtype), inv_std, dx)
 
@@ -149,8 +161,7 @@ def forward(rows, fraction, positions, gamma, beta, eps, running_mean, running_v
     ``relu``); update the running averages in place; return the output and what
     :func:`backward` needs."""
     fraction = np.asarray(fraction, dtype=np.float64)
-    rows = np.ascontiguousarray(rows)
-    out = np.empty_like(rows)
+    out = np.empty(rows.shape, rows.dtype)
     mean, var, inv_std = batch_norm_training(rows, fraction, positions, gamma, beta, eps, out,
                                              relu)
     running_mean += (momentum * (mean - running_mean)).astype(rows.dtype)
@@ -175,8 +186,7 @@ def inference(rows, gamma, beta, running_mean, running_var, eps, relu=False):
     less to compile on a first fit (a separate ``x * scale + shift`` kernel saves one
     multiply per value on a pass that is memory-bound)."""
     inv_std = 1.0 / np.sqrt(running_var.astype(np.float64) + eps)
-    rows = np.ascontiguousarray(rows)
-    out = np.empty_like(rows)
-    over_ranges(_normalize_rows, len(rows), rows, running_mean.astype(rows.dtype),
+    out = np.empty(rows.shape, rows.dtype)
+    over_ranges(_normalize_rows, len(rows), *flat_rows(rows), running_mean.astype(rows.dtype),
                 inv_std.astype(rows.dtype), gamma, beta, _floor(relu, rows.dtype), out)
     return out

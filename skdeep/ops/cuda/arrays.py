@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 from numba import cuda
 
-from .support import is_device_array
+from .support import is_device_array, simulated
 
 # Small networks launch small grids on purpose (a training step is launch-bound, not
 # occupancy-bound): numba-cuda's low-occupancy warning would print on every fit.
@@ -114,6 +114,23 @@ def to_device(a, dtype=None):
 
 def flat(a):
     return a.reshape(a.size)
+
+
+def rows(a, width):
+    """``a`` as a (rows, ``width``) view, also when ``a`` is a channel slice
+    ``buffer[:, :, :, :c]`` of a contiguous array (a dense block's maps), whose rows are
+    then ``buffer``'s width apart: Numba's ``reshape`` refuses any non-contiguous array,
+    so the view is made from the same memory with the slice's row stride."""
+    if simulated() or a.is_c_contiguous():
+        return a.reshape(a.size // width, width)
+    if a.strides[3] != a.itemsize or any(
+            a.strides[i] != a.strides[i + 1] * a.shape[i + 1] for i in range(2)):
+        raise ValueError(f"expected a channel slice of a contiguous array; got strides "
+                         f"{a.strides} for shape {a.shape}")
+    from numba.cuda.cudadrv.devicearray import DeviceNDArray  # not under the simulator
+
+    return DeviceNDArray((a.size // width, width), (a.strides[2], a.strides[3]), a.dtype,
+                         gpu_data=a.gpu_data)
 
 
 def fill(out, value):
