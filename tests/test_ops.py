@@ -197,6 +197,31 @@ def test_2x2_max_pooling_kernel_is_the_general_kernel(shape, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("stride, pad", [(1, 1), (2, 1), (2, 0), (3, 0)])
+@pytest.mark.parametrize("shape", [(2, 3, 3, 1), (2, 7, 9, 17), (1, 6, 6, 6)])
+def test_3x3_max_pooling_kernel_is_the_general_kernel(shape, stride, pad, dtype):
+    """The 3x3 kernel (nine candidates in registers inside the map, the general path at the
+    border) takes the same values and positions as the general one, ties and NaN
+    included."""
+    from skdeep.ops.cpu import pool
+
+    rng = np.random.default_rng(1)
+    x = rng.integers(-2, 3, size=shape).astype(dtype)  # many equal values
+    x[0, 0, 0, 0] = x[-1, 1, 1, -1] = x[0, -1, -1, 0] = np.nan
+    out_hw = [(size + 2 * pad - 3) // stride + 1 for size in shape[1:3]]
+    out_shape = (shape[0], *out_hw, shape[3])
+    results = []
+    for kernel, window in [(pool.max_pool_forward, (3, 3, stride, stride, pad, pad)),
+                           (pool.max_pool_3x3_forward, (stride, pad))]:
+        out, index = np.empty(out_shape, dtype), np.empty(out_shape, np.int32)
+        kernel(x.reshape(-1), x.shape, *window, out.reshape(-1), out.shape, index.reshape(-1),
+               0, shape[0])
+        results.append((out, index))
+    np.testing.assert_array_equal(results[0][0], results[1][0])  # NaN where NaN
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("case", POOL_CASES)
 def test_stochastic_pooling_at_predict_time_is_the_weighted_average(case, dtype):
     shape, pool, stride, ref_stride, pad = _pool_args(case)

@@ -194,8 +194,9 @@ def grow_dense_blocks(layers):
     A dense layer is ``[fork, switch, layers..., merge]``: concatenation of its input (an
     empty first branch) and its new maps. A merge directly followed by such a layer whose
     new maps start with batch norm (which reads a channel slice in place) starts or
-    extends a run; the values are those of separate concatenations, to the bit. Resets
-    the flags of every other fork and merge.
+    extends a run; the values are those of separate concatenations, to the bit. Every
+    fork's and merge's flags are reset first (a layer list may be built into a network
+    again, e.g. cut for transfer learning).
     """
     for layer in layers:
         if isinstance(layer, BranchMerge):

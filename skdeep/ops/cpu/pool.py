@@ -30,6 +30,28 @@ def window(o, stride, pad, pool, size):
 # offsets: Numba checks every signed index for wrap-around, which keeps LLVM from
 # vectorizing the channel loops; and flattening inside a kernel (``ravel``) compiles a
 # helper per array type, tenths of a second of a first fit each.
+@njit(inline="always")
+def _max_over_window(src, n, h0, h1, w0, w1, height, width, n_channels, dst, o, taken):
+    """Output ``o``'s maxima over the input window ``[h0, h1) x [w0, w1)`` of image ``n``,
+    kept in ``dst`` and ``taken`` (the first of equal maxima, in row order; a NaN first
+    candidate stays)."""
+    for ih in range(h0, h1):
+        for iw in range(w0, w1):
+            flat = ih * width + iw
+            i = np.uint64(n * height * width + flat) * n_channels
+            if ih == h0 and iw == w0:
+                for c in range(n_channels):
+                    dst[o + c] = src[i + c]
+                    taken[o + c] = flat
+                continue
+            for c in range(n_channels):
+                # Selects rather than a branch, so that the loop vectorizes.
+                v = src[i + c]
+                better = v > dst[o + c]
+                dst[o + c] = v if better else dst[o + c]
+                taken[o + c] = flat if better else taken[o + c]
+
+
 @njit(cache=True, nogil=True)
 def max_pool_forward(src, x_shape, pool_h, pool_w, stride_h, stride_w, pad_h, pad_w, dst,
                      out_shape, taken, first, stop):
@@ -42,21 +64,8 @@ def max_pool_forward(src, x_shape, pool_h, pool_w, stride_h, stride_w, pad_h, pa
             for ow in range(out_w):
                 w0, w1 = window(ow, stride_w, pad_w, pool_w, width)
                 o = np.uint64(((n * out_h + oh) * out_w + ow) * channels)
-                for ih in range(h0, h1):
-                    for iw in range(w0, w1):
-                        flat = ih * width + iw
-                        i = np.uint64((n * height * width + flat) * channels)
-                        if ih == h0 and iw == w0:
-                            for c in range(n_channels):
-                                dst[o + c] = src[i + c]
-                                taken[o + c] = flat
-                            continue
-                        for c in range(n_channels):
-                            # Selects rather than a branch, so that the loop vectorizes.
-                            v = src[i + c]
-                            better = v > dst[o + c]
-                            dst[o + c] = v if better else dst[o + c]
-                            taken[o + c] = flat if better else taken[o + c]
+                _max_over_window(src, n, h0, h1, w0, w1, height, width, n_channels, dst, o,
+                                 taken)
 
 
 @njit(cache=True, nogil=True)
@@ -88,6 +97,42 @@ def max_pool_2x2_forward(src, x_shape, dst, out_shape, taken, first, stop):
                     v = src[i + below + n_channels + c]
                     at = down + 1 if v > best else at
                     best = v if v > best else best
+                    dst[o + c] = best
+                    taken[o + c] = at
+
+
+@njit(cache=True, nogil=True)
+def max_pool_3x3_forward(src, x_shape, stride, pad, dst, out_shape, taken, first, stop):
+    """:func:`max_pool_forward` for 3x3 windows (any stride and padding: AlexNet's and
+    GoogLeNet's overlapping pooling, GoogLeNet's pool branch): windows wholly inside the
+    map compare each channel's nine candidates in registers, in row order (the loops over
+    the window have constant bounds, so LLVM unrolls them and vectorizes the channel
+    loop); windows cut by the border take the general path. The same values and
+    positions as the general kernel, 2-4x faster on 16-128 channels (measured)."""
+    height, width = x_shape[1], x_shape[2]
+    out_h, out_w, channels = out_shape[1], out_shape[2], out_shape[3]
+    n_channels = np.uint64(channels)
+    below = np.uint64(width * channels)  # from a pixel to the one below it
+    for n in range(first, stop):
+        for oh in range(out_h):
+            h0, h1 = window(oh, stride, pad, 3, height)
+            for ow in range(out_w):
+                w0, w1 = window(ow, stride, pad, 3, width)
+                o = np.uint64(((n * out_h + oh) * out_w + ow) * channels)
+                if h1 - h0 < 3 or w1 - w0 < 3:
+                    _max_over_window(src, n, h0, h1, w0, w1, height, width, n_channels, dst,
+                                     o, taken)
+                    continue
+                flat = h0 * width + w0
+                i = np.uint64(n * height * width + flat) * n_channels
+                for c in range(n_channels):
+                    best, at = src[i + c], np.int32(flat)
+                    for r in range(3):
+                        for q in range(3):
+                            v = src[i + np.uint64(r) * below + np.uint64(q) * n_channels + c]
+                            better = v > best
+                            at = np.int32(flat + r * width + q) if better else at
+                            best = v if better else best
                     dst[o + c] = best
                     taken[o + c] = at
 
@@ -256,6 +301,10 @@ def max_pool2d(x, pool_hw, stride_hw, out_hw, pad_hw):
         if tuple(pool_hw) == (2, 2) and tuple(stride_hw) == (2, 2) and tuple(pad_hw) == (0, 0):
             over_ranges(max_pool_2x2_forward, len(x), flat, x.shape, out.reshape(-1),
                         out.shape, index.reshape(-1))
+        elif (tuple(pool_hw) == (3, 3) and stride_hw[0] == stride_hw[1]
+              and pad_hw[0] == pad_hw[1]):
+            over_ranges(max_pool_3x3_forward, len(x), flat, x.shape, stride_hw[0], pad_hw[0],
+                        out.reshape(-1), out.shape, index.reshape(-1))
         else:
             over_ranges(max_pool_forward, len(x), flat, x.shape, *pool_hw, *stride_hw,
                         *pad_hw, out.reshape(-1), out.shape, index.reshape(-1))
