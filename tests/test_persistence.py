@@ -14,6 +14,8 @@ X, y = load_digits(return_X_y=True)
 X, y = (X / 16.0)[:150], y[:150]
 SPECS = [("conv", 4, 3), "bn", "relu", ("aux", ["gap"], 4),
          ("concat", [], [("maxpool", 3, 1, 1)]), ("dual", [("conv", 6, 3, 1, 1, 2)], 4),
+         # a run of dense layers (one buffer, merges that refer to each other)
+         ("concat", [], ["bn", ("conv", 2, 3)]), ("concat", [], ["bn", ("conv", 2, 3)]),
          ("residual", [("conv", 6, 3), "bn"]), ("stochasticpool", 2), "gap"]
 
 ESTIMATORS = [
