@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from skdeep.backends import CPU
 from skdeep.nn import ForwardContext, Network
 from skdeep.nn.architectures import conv_stack, dense_stack
 from skdeep.nn.layers import (
@@ -170,6 +171,24 @@ def test_dual_path_adds_the_residual_part_and_appends_the_new_maps():
     assert_allclose(y[..., :2], x[..., :2] + f[..., :2])
     assert_allclose(y[..., 2:4], x[..., 2:])
     assert_allclose(y[..., 4:], f[..., 2:])
+
+
+@pytest.mark.parametrize("x_width, f_width, residual", [(5, 4, 2), (2, 5, 2), (3, 3, 3)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_dual_path_merge_and_its_gradients_in_one_pass(x_width, f_width, residual, dtype):
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((2, 3, 4, x_width)).astype(dtype)
+    f = rng.standard_normal((2, 3, 4, f_width)).astype(dtype)
+    y = CPU.dual_path_merge(x, f, residual)
+    expected = np.concatenate([x[..., :residual] + f[..., :residual], x[..., residual:],
+                               f[..., residual:]], axis=-1)
+    assert y.dtype == dtype
+    np.testing.assert_array_equal(y, expected)
+    dy = rng.standard_normal(y.shape).astype(dtype)
+    dx, df = CPU.dual_path_gradients(dy, x_width, f_width, residual)
+    np.testing.assert_array_equal(dx, dy[..., :x_width])
+    np.testing.assert_array_equal(df, np.concatenate([dy[..., :residual],
+                                                      dy[..., x_width:]], axis=-1))
 
 
 @pytest.mark.parametrize("specs", [

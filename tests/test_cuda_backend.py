@@ -138,6 +138,18 @@ def test_channel_slices_of_a_dense_block_match_the_cpu(gpu):
     _same(gpu, buffer_gpu, buffer, exact=True)
 
 
+@pytest.mark.parametrize("x_width, f_width, residual", [(5, 4, 2), (2, 5, 2)])
+def test_dual_path_merge_matches_the_cpu(gpu, x_width, f_width, residual):
+    x, f = _data((2, 3, 2, x_width)), _data((2, 3, 2, f_width), 1)
+    y = CPU.dual_path_merge(x, f, residual)
+    _same(gpu, gpu.dual_path_merge(gpu.asarray(x), gpu.asarray(f), residual), y, exact=True)
+    dy = _data(y.shape, 2)
+    for got, expected in zip(gpu.dual_path_gradients(gpu.asarray(dy), x_width, f_width,
+                                                     residual),
+                             CPU.dual_path_gradients(dy, x_width, f_width, residual)):
+        _same(gpu, got, expected, exact=True)
+
+
 @pytest.mark.parametrize("relu", [False, True])
 def test_batch_norm_reads_a_channel_slice(gpu, relu):
     buffer = _data((3, 2, 2, 7)) * 4 + 50

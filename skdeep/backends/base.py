@@ -179,6 +179,14 @@ class Backend(ABC):
         """``dst += src`` in place; ``dst`` may be a channel slice."""
 
     @abstractmethod
+    def dual_path_merge(self, x, f, residual):
+        """DPN's merge: ``[x[..., :r] + f[..., :r], x[..., r:], f[..., r:]]``."""
+
+    @abstractmethod
+    def dual_path_gradients(self, dy, x_width, f_width, residual):
+        """The gradients ``(dx, df)`` of :meth:`dual_path_merge`."""
+
+    @abstractmethod
     def strided_window(self, source, offset, stride, out_hw): ...
 
     @abstractmethod

@@ -168,6 +168,8 @@ class CPUBackend(Backend):
     write_channels = staticmethod(concat.write_channels)
     take_channels = staticmethod(concat.take_channels)
     add_into = staticmethod(concat.add_into)
+    dual_path_merge = staticmethod(concat.dual_path_merge)
+    dual_path_gradients = staticmethod(concat.dual_path_gradients)
 
     def rows(self, x, width):
         return x.reshape(-1, width)  # a view for a channel slice of a contiguous array

@@ -142,6 +142,8 @@ class CUDABackend(Backend):
     write_channels = staticmethod(concat.write_channels)
     take_channels = staticmethod(concat.take_channels)
     add_into = staticmethod(concat.add_into)
+    dual_path_merge = staticmethod(concat.dual_path_merge)
+    dual_path_gradients = staticmethod(concat.dual_path_gradients)
     rows = staticmethod(arrays.rows)
     strided_window = staticmethod(shortcut.strided_window)
     strided_window_backward = staticmethod(shortcut.strided_window_backward)

@@ -171,21 +171,13 @@ class BranchMerge(Layer):
         return buffer[:, :, :, :c + k]
 
     def _dual_forward(self, f, x):
-        backend, r = self.backend, self.residual_channels
-        f_res, f_new = backend.split_channels(f, [r, f.shape[3] - r])
-        x_parts = backend.split_channels(x, [r, x.shape[3] - r]) if x.shape[3] > r else [x]
-        self._sizes = [r, x.shape[3] - r, f.shape[3] - r]
-        return backend.concat_channels([backend.add(x_parts[0], f_res), *x_parts[1:], f_new])
+        self._sizes = [x.shape[3], f.shape[3]]
+        return self.backend.dual_path_merge(x, f, self.residual_channels)
 
     def _dual_backward(self, dy):
         """The gradients of ``F(x)``'s output and of the identity branch's (``x``)."""
-        backend = self.backend
-        sizes = [size for size in self._sizes if size]
-        parts = backend.split_channels(dy, sizes)
-        g_res, g_new = parts[0], parts[-1]
-        g_dense = parts[1:-1]
-        return [backend.concat_channels([g_res, g_new]),
-                backend.concat_channels([g_res, *g_dense]) if g_dense else g_res]
+        dx, df = self.backend.dual_path_gradients(dy, *self._sizes, self.residual_channels)
+        return [df, dx]
 
 
 def grow_dense_blocks(layers):

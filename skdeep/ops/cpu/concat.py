@@ -1,6 +1,7 @@
 """Concatenation along channels on the CPU: the outputs of parallel branches side by side
-(an inception module, a dense layer's input and its new maps), and the split of a
-gradient back into the branches' parts.
+(an inception module, a dense layer's input and its new maps), the split of a gradient
+back into the branches' parts, and DPN's dual path merge (an addition and a
+concatenation in one pass).
 
 Each part is copied pixel row by pixel row (runs of its channels) by a kernel that spreads
 the pixels over the cores inside a CNN fit; NumPy's concatenate runs on one core.
@@ -85,3 +86,48 @@ def split_channels(dy, sizes):
         parts.append(take_channels(dy, start, size))
         start += size
     return parts
+
+
+@njit(cache=True, nogil=True)
+def _dual_path_rows(x, x_width, f, f_width, residual, y, first, stop):
+    """Pixel rows ``first:stop`` of ``y = [x_r + f_r, x_rest, f_rest]`` (``r`` =
+    ``residual`` channels)."""
+    y_width = x_width + f_width - residual
+    for p in range(first, stop):
+        xo, fo, yo = np.uint64(p * x_width), np.uint64(p * f_width), np.uint64(p * y_width)
+        for c in range(np.uint64(residual)):
+            y[yo + c] = x[xo + c] + f[fo + c]
+        copy_run(y, yo + residual, x, xo + residual, x_width - residual)
+        copy_run(y, yo + x_width, f, fo + residual, f_width - residual)
+
+
+@njit(cache=True, nogil=True)
+def _dual_path_gradient_rows(dy, x_width, f_width, residual, dx, df, first, stop):
+    """Pixel rows ``first:stop`` of the gradients of :func:`_dual_path_rows`:
+    ``dx = dy[:x_width]``, ``df = [dy[:r], dy[x_width:]]``."""
+    y_width = x_width + f_width - residual
+    for p in range(first, stop):
+        yo, fo = np.uint64(p * y_width), np.uint64(p * f_width)
+        copy_run(dx, p * x_width, dy, yo, x_width)
+        copy_run(df, fo, dy, yo, residual)
+        copy_run(df, fo + residual, dy, yo + x_width, f_width - residual)
+
+
+def dual_path_merge(x, f, residual):
+    """DPN's merge of the block's input ``x`` and its output ``f`` (channels-last maps of
+    the same pixels): ``[x[..., :r] + f[..., :r], x[..., r:], f[..., r:]]``, one pass."""
+    x, f = np.ascontiguousarray(x), np.ascontiguousarray(f, dtype=x.dtype)
+    y = np.empty(x.shape[:-1] + (x.shape[-1] + f.shape[-1] - residual,), dtype=x.dtype)
+    over_ranges(_dual_path_rows, x.size // x.shape[-1], x.reshape(-1), x.shape[-1],
+                f.reshape(-1), f.shape[-1], residual, y.reshape(-1))
+    return y
+
+
+def dual_path_gradients(dy, x_width, f_width, residual):
+    """The gradients ``(dx, df)`` of :func:`dual_path_merge` (contiguous), one pass."""
+    dy = np.ascontiguousarray(dy)
+    dx = np.empty(dy.shape[:-1] + (x_width,), dtype=dy.dtype)
+    df = np.empty(dy.shape[:-1] + (f_width,), dtype=dy.dtype)
+    over_ranges(_dual_path_gradient_rows, dy.size // dy.shape[-1], dy.reshape(-1), x_width,
+                f_width, residual, dx.reshape(-1), df.reshape(-1))
+    return dx, df

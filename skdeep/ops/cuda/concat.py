@@ -1,5 +1,6 @@
 """Concatenation along channels on the GPU: the outputs of parallel branches written into
-their channel slices of one map, and the split of a gradient back into the parts."""
+their channel slices of one map, the split of a gradient back into the parts, and DPN's
+dual path merge (an addition and a concatenation in one pass)."""
 
 from numba import cuda
 
@@ -73,3 +74,50 @@ def split_channels(dy, sizes):
         parts.append(take_channels(dy, first, size))
         first += size
     return parts
+
+
+@cuda.jit
+def _dual_path(x, f, residual, y):
+    """``y = [x_r + f_r, x_rest, f_rest]`` (``r`` = ``residual`` channels)."""
+    i = cuda.grid(1)
+    if i >= y.size:
+        return
+    n, h, w, c = nhwc_index(i, y)
+    x_width = x.shape[3]
+    if c < residual:
+        y[n, h, w, c] = x[n, h, w, c] + f[n, h, w, c]
+    elif c < x_width:
+        y[n, h, w, c] = x[n, h, w, c]
+    else:
+        y[n, h, w, c] = f[n, h, w, c - x_width + residual]
+
+
+@cuda.jit
+def _dual_path_gradients(dy, residual, dx, df):
+    """``dx = dy[..., :x_width]``, ``df = [dy[..., :r], dy[..., x_width:]]``."""
+    i = cuda.grid(1)
+    if i >= dy.size:
+        return
+    n, h, w, c = nhwc_index(i, dy)
+    x_width = dx.shape[3]
+    if c < x_width:
+        dx[n, h, w, c] = dy[n, h, w, c]
+    if c < residual:
+        df[n, h, w, c] = dy[n, h, w, c]
+    elif c >= x_width:
+        df[n, h, w, c - x_width + residual] = dy[n, h, w, c]
+
+
+def dual_path_merge(x, f, residual):
+    """DPN's merge: ``[x[..., :r] + f[..., :r], x[..., r:], f[..., r:]]``, one pass."""
+    y = empty(tuple(x.shape[:3]) + (x.shape[3] + f.shape[3] - residual,), x.dtype)
+    launch(_dual_path, y.size)(x, f, residual, y)
+    return y
+
+
+def dual_path_gradients(dy, x_width, f_width, residual):
+    """The gradients ``(dx, df)`` of :func:`dual_path_merge`, one pass."""
+    dx = empty(tuple(dy.shape[:3]) + (x_width,), dy.dtype)
+    df = empty(tuple(dy.shape[:3]) + (f_width,), dy.dtype)
+    launch(_dual_path_gradients, dy.size)(dy, residual, dx, df)
+    return dx, df
