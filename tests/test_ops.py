@@ -174,6 +174,19 @@ def test_pooling_matches_reference(kind, case, dtype):
     _assert_close(dx, wanted, dtype)
 
 
+def _assert_same_max_pooling(x, out_shape, general, special):
+    """Two max pooling kernels, each ``(kernel, window arguments)``, take the same values
+    (NaN where NaN) and the same positions on ``x``."""
+    results = []
+    for kernel, window in (general, special):
+        out, index = np.empty(out_shape, x.dtype), np.empty(out_shape, np.int32)
+        kernel(x.reshape(-1), x.shape, *window, out.reshape(-1), out.shape, index.reshape(-1),
+               0, x.shape[0])
+        results.append((out, index))
+    np.testing.assert_array_equal(results[0][0], results[1][0])  # NaN where NaN
+    np.testing.assert_array_equal(results[0][1], results[1][1])
+
+
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("shape", [(3, 4, 4, 1), (2, 7, 9, 17), (2, 6, 6, 6)])
 def test_2x2_max_pooling_kernel_is_the_general_kernel(shape, dtype):
@@ -185,15 +198,8 @@ def test_2x2_max_pooling_kernel_is_the_general_kernel(shape, dtype):
     x = rng.integers(-2, 3, size=shape).astype(dtype)  # many equal values
     x[0, 0, 0, 0] = x[-1, 1, 1, -1] = np.nan
     out_shape = (shape[0], shape[1] // 2, shape[2] // 2, shape[3])
-    results = []
-    for kernel, window in [(pool.max_pool_forward, (2, 2, 2, 2, 0, 0)),
-                           (pool.max_pool_2x2_forward, ())]:
-        out, index = np.empty(out_shape, dtype), np.empty(out_shape, np.int32)
-        kernel(x.reshape(-1), x.shape, *window, out.reshape(-1), out.shape, index.reshape(-1),
-               0, shape[0])
-        results.append((out, index))
-    np.testing.assert_array_equal(results[0][0], results[1][0])  # NaN where NaN
-    np.testing.assert_array_equal(results[0][1], results[1][1])
+    _assert_same_max_pooling(x, out_shape, (pool.max_pool_forward, (2, 2, 2, 2, 0, 0)),
+                             (pool.max_pool_2x2_forward, ()))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -210,15 +216,9 @@ def test_3x3_max_pooling_kernel_is_the_general_kernel(shape, stride, pad, dtype)
     x[0, 0, 0, 0] = x[-1, 1, 1, -1] = x[0, -1, -1, 0] = np.nan
     out_hw = [(size + 2 * pad - 3) // stride + 1 for size in shape[1:3]]
     out_shape = (shape[0], *out_hw, shape[3])
-    results = []
-    for kernel, window in [(pool.max_pool_forward, (3, 3, stride, stride, pad, pad)),
-                           (pool.max_pool_3x3_forward, (stride, pad))]:
-        out, index = np.empty(out_shape, dtype), np.empty(out_shape, np.int32)
-        kernel(x.reshape(-1), x.shape, *window, out.reshape(-1), out.shape, index.reshape(-1),
-               0, shape[0])
-        results.append((out, index))
-    np.testing.assert_array_equal(results[0][0], results[1][0])  # NaN where NaN
-    np.testing.assert_array_equal(results[0][1], results[1][1])
+    _assert_same_max_pooling(x, out_shape,
+                             (pool.max_pool_forward, (3, 3, stride, stride, pad, pad)),
+                             (pool.max_pool_3x3_forward, (stride, pad)))
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
