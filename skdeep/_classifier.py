@@ -32,7 +32,7 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
             y = column_or_1d(y, warn=True)
         return X, y
 
-    def _encode_targets(self, y, reset, classes=None):
+    def _encode_targets(self, y, reset, dtype, classes=None):
         if reset:
             target_type = type_of_target(y if classes is None else classes, input_name="y")
             if target_type not in ("binary", "multiclass", "multilabel-indicator"):
@@ -56,7 +56,16 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
                     f"y has classes not seen in the first fit: {unseen.tolist()}; "
                     f"expected a subset of {self.classes_.tolist()}."
                 )
-        return self._label_binarizer.transform(y)
+        return self._indicator_targets(y, dtype)
+
+    def _indicator_targets(self, y, dtype):
+        """The label binarizer's 0/1 targets, built in ``dtype`` (a multiclass one-hot is
+        written directly: no int64 matrix the size of the targets on the way)."""
+        if not self._multiclass:
+            return self._label_binarizer.transform(y).astype(dtype, copy=False)
+        Y = np.zeros((len(y), len(self.classes_)), dtype=dtype)
+        Y[np.arange(len(y)), np.searchsorted(self.classes_, y)] = 1
+        return Y
 
     def _shares_targets_with(self, source, n_outputs):
         return isinstance(source, NetworkClassifier) and np.array_equal(

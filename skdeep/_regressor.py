@@ -22,14 +22,14 @@ class NetworkRegressor(RegressorMixin, BaseNetwork):
             y_numeric=True,
         )
 
-    def _encode_targets(self, y, reset, classes=None):
+    def _encode_targets(self, y, reset, dtype, classes=None):
         Y = y.reshape(len(y), -1)
         if not reset and Y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {Y.shape[1]} targets, but {type(self).__name__} was fitted with "
                 f"{self.n_outputs_}."
             )
-        return Y
+        return Y.astype(dtype, copy=False)
 
     def _shares_targets_with(self, source, n_outputs):
         return isinstance(source, NetworkRegressor) and source.n_outputs_ == n_outputs
