@@ -53,6 +53,23 @@ def test_cuda_conv2d_and_gradients_match_reference(case, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cuda_conv2d_matches_the_cpu_direct_kernels(dtype):
+    # 16 filters and channels on rows of 8 outputs: the CPU runs its direct kernels
+    # (skdeep.ops.cpu.conv_direct) forward, for the weight gradient and for dx.
+    from skdeep.ops.cpu import conv_direct
+
+    x, w, b = _data((1, 16, 2, 8), dtype, 0), _data((16, 16, 3, 3), dtype, 1), _data(16, dtype, 2)
+    assert conv_direct.applies(16, 8)
+    y_cpu = ops.conv2d(x, w, b, padding=1, device="cpu")
+    _assert_close(ops.conv2d(x, w, b, padding=1, device="cuda"), y_cpu.astype(np.float64), dtype)
+    dy = _data(y_cpu.shape, dtype, 3)
+    on_cpu = ops.conv2d_backward(dy, x, w, padding=1, device="cpu")
+    on_gpu = ops.conv2d_backward(dy, x, w, padding=1, device="cuda")
+    for actual, expected in zip(on_gpu, on_cpu):
+        _assert_close(actual, expected.astype(np.float64), dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("kind", ["max", "avg"])
 @pytest.mark.parametrize("pool, stride, pad", [(2, None, 0), (3, 2, 0), (2, 1, 0), (3, 1, 1),
                                               (3, 2, 1)])

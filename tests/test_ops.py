@@ -29,7 +29,13 @@ CONV_CASES = [
     (2, 5, 6, 6, 3, 3, 2, 1, 0),
     (1, 4, 9, 7, 2, 2, 2, 1, "same"),
     (1, 3, 4, 4, 2, 3, 3, 1, 3),        # padding past the kernel: a crop in the transposed conv
+    # 16 and 32 filters on rows of 8+ outputs: the direct kernels (.conv_direct)
+    (1, 16, 3, 8, 16, 3, 3, 1, 1),      # dx a direct convolution too (16 channels)
+    (2, 3, 9, 17, 32, 3, 3, 2, "same"), # stride 2: the backward pass on the im2col path
+    (2, 1, 8, 9, 16, 5, 5, 1, "same"),  # dx by the im2col path (1 channel)
+    (1, 6, 5, 10, 16, 3, 3, 1, 0),
 ]
+DIRECT_CASES = CONV_CASES[-4:]
 
 
 def _data(shape, dtype, seed):
@@ -66,7 +72,8 @@ def test_conv2d_backward_matches_reference(case, dtype):
         _assert_close(actual, wanted, dtype)
 
 
-@pytest.mark.parametrize("case", [CONV_CASES[2], CONV_CASES[3], CONV_CASES[5]])
+@pytest.mark.parametrize("case", [CONV_CASES[2], CONV_CASES[3], CONV_CASES[5],
+                                  (1, 16, 1, 8, 16, 3, 3, 1, 1), DIRECT_CASES[3]])
 def test_conv2d_backward_is_the_gradient(case):
     n, c, h, w_, f, kh, kw, stride, padding = case
     x, w = _data((n, c, h, w_), np.float64, 0), _data((f, c, kh, kw), np.float64, 1)
@@ -122,6 +129,66 @@ def test_one_channel_weight_gradient_matches_reference(n, h, w_, f, kh, kw, padd
     dw = np.ascontiguousarray(dwmat.reshape(kh, kw, 1, f).transpose(3, 2, 0, 1))
     _assert_close(dw, dw_ref, dtype)
     _assert_close(db, db_ref, dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n_rows", [1, 2, 3, 4, 5, 6, 13])
+def test_multiply_16_matches_numpy(n_rows, dtype):
+    # Every block size (6 rows, and 1-5 left over); operands read at offsets, as the
+    # convolution kernels read them.
+    from skdeep.ops.cpu.narrow_gemm import multiply_16
+
+    depth, lead = 11, 3
+    a = _data((lead + n_rows * depth,), dtype, 0)
+    b = _data((lead + depth * 16,), dtype, 1)
+    matrix, weights = a[lead:].reshape(n_rows, depth), b[lead:].reshape(depth, 16)
+    zeros = np.zeros(16, dtype=dtype)
+    out = np.full(2 + n_rows * 16, 7.0, dtype=dtype)
+    multiply_16(a, lead, depth, 1, 1, 0, depth, b, lead, 16, zeros, 0, 0, out, 2, 16, n_rows)
+    _assert_close(out[2:].reshape(n_rows, 16), matrix @ weights, dtype)
+    assert np.all(out[:2] == 7.0)  # nothing written before the result
+
+    # a transposed (a.T @ b), starting from a bias
+    tall, bias = _data((depth, n_rows), dtype, 2), _data(16, dtype, 4)
+    out_t = np.zeros(n_rows * 16, dtype=dtype)
+    multiply_16(tall.reshape(-1), 0, 1, n_rows, 1, 0, depth, b, lead, 16, bias, 0, 0, out_t, 0,
+                16, n_rows)
+    _assert_close(out_t.reshape(n_rows, 16), bias + tall.T @ weights, dtype)
+
+    # 16 columns of a wider result, accumulated onto what is there; a's rows read as 3
+    # segments (every other run of 4 values of a wider array) and b's rows 48 apart
+    wide, rows = _data((12, 48), dtype, 3), _data((n_rows, 24), dtype, 5)
+    segmented = np.concatenate([rows[:, 0:4], rows[:, 8:12], rows[:, 16:20]], axis=1)
+    out_w = _data((n_rows, 48), dtype, 6)
+    expected = out_w.copy()
+    expected[:, 16:32] += segmented @ wide[:, 16:32]
+    multiply_16(rows.reshape(-1), 0, 24, 1, 3, 8, 4, wide.reshape(-1), 16, 48, out_w.reshape(-1),
+                16, 48, out_w.reshape(-1), 16, 48, n_rows)
+    _assert_close(out_w, expected, dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("n, h, w_, c, f, k, stride, padding", [
+    (5, 9, 10, 3, 16, 3, 1, 1), (3, 8, 16, 16, 32, 3, 1, "same"), (2, 17, 17, 4, 16, 3, 2, 1),
+    (2, 12, 11, 2, 16, 5, 2, "valid"), (3, 9, 12, 1, 32, 3, 1, 4),  # 4 > 3: a crop
+])
+def test_direct_conv_kernels_are_the_im2col_kernels(n, h, w_, c, f, k, stride, padding, dtype):
+    # Forward pass and weight gradient, strided and cropped geometries included.
+    from skdeep.ops.cpu import conv as _cpu
+    from skdeep.ops.shapes import conv_geometry
+
+    x, wmat = _data((n, h, w_, c), dtype, 0), _data((k * k * c, f), dtype, 1)
+    bias = _data(f, dtype, 2)
+    geometry = conv_geometry((h, w_), (k, k), (stride, stride), padding)
+    args = ((k, k), (stride, stride), geometry)
+    direct = _cpu.conv2d(x, wmat, bias, *args, method="direct")
+    _assert_close(direct, _cpu.conv2d(x, wmat, bias, *args, method="gemm"), dtype)
+    dy = _data(direct.shape, dtype, 3)
+    _, dw_direct, db_direct = _cpu.conv2d_backward(dy, x, wmat, *args, need_dx=False,
+                                                   method="direct")
+    _, dw, db = _cpu.conv2d_backward(dy, x, wmat, *args, need_dx=False, method="gemm")
+    _assert_close(dw_direct, dw, dtype)
+    _assert_close(db_direct, db, dtype)
 
 
 def test_conv2d_large_batch_runs_in_several_chunks():
