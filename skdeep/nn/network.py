@@ -158,9 +158,14 @@ class Network:
         return x
 
     def backward(self, d_out):
-        """Fill ``grad`` from the gradient of the loss with respect to the raw output."""
+        """Fill ``grad`` from the gradient of the loss with respect to the raw output.
+
+        Each layer forgets its training caches as soon as its backward pass is done (a
+        layer's backward pass reads only its own caches and those of layers before it), so
+        the activations of the layers after it are not held while the rest runs."""
         for layer in reversed(self.layers):
             d_out = layer.backward(d_out)
+            layer.release_caches()
             if not layer.needs_input_grad:
                 break
 
