@@ -21,9 +21,9 @@ Both initialize weights He-normal (fan-in) and biases at zero.
 Each system first fits each network once on 256 images, untimed (skdeep loads its cached
 kernels, PyTorch starts its runtime; what a first fit costs is bench_startup.py's
 subject). Rounds are interleaved (skdeep, then PyTorch) and repeated; medians and the
-median of the per-round ratios are reported. Then the conv layers' achieved GFLOP/s (forward + weight
-and input gradients at batch 128, timed in isolation) next to NumPy's sgemm GFLOP/s, both
-measured in this run. Without torch the PyTorch rows are skipped with a message.
+median of the per-round ratios are reported. Then the conv layers' achieved GFLOP/s
+(forward + weight and input gradients at batch 128, timed in isolation) next to NumPy's
+sgemm GFLOP/s, both measured in this run. Without torch the PyTorch rows are skipped with a message.
 
     pip install -e ".[bench]" torch==2.13.0
     python benchmarks/bench_cnn.py --repeats 5 --write docs/benchmarks.md

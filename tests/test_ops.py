@@ -29,13 +29,15 @@ CONV_CASES = [
     (2, 5, 6, 6, 3, 3, 2, 1, 0),
     (1, 4, 9, 7, 2, 2, 2, 1, "same"),
     (1, 3, 4, 4, 2, 3, 3, 1, 3),        # padding past the kernel: a crop in the transposed conv
-    # 16 and 32 filters on rows of 8+ outputs: the direct kernels (.conv_direct)
-    (1, 16, 3, 8, 16, 3, 3, 1, 1),      # dx a direct convolution too (16 channels)
-    (2, 3, 9, 17, 32, 3, 3, 2, "same"), # stride 2: the backward pass on the im2col path
-    (2, 1, 8, 9, 16, 5, 5, 1, "same"),  # dx by the im2col path (1 channel)
-    (1, 6, 5, 10, 16, 3, 3, 1, 0),
+    # up to 8, 16 and 32 filters on rows of 12+ outputs: the direct kernels (.conv_direct)
+    (1, 16, 3, 12, 16, 3, 3, 1, 1),     # dx a direct convolution too (16 channels)
+    (2, 3, 9, 24, 32, 3, 3, 2, "same"), # stride 2: dx by col2im
+    (2, 1, 8, 12, 16, 5, 5, 1, "same"), # dx by col2im (1 channel)
+    (1, 6, 5, 14, 16, 3, 3, 1, 0),      # dx a direct convolution with 6 filters
+    (2, 1, 6, 13, 6, 5, 5, 1, "same"),  # LeNet-5's first layer: 6 filters, masked
+    (1, 3, 5, 25, 5, 3, 3, 2, 1),
 ]
-DIRECT_CASES = CONV_CASES[-4:]
+DIRECT_CASES = CONV_CASES[-6:]
 
 
 def _data(shape, dtype, seed):
@@ -73,7 +75,8 @@ def test_conv2d_backward_matches_reference(case, dtype):
 
 
 @pytest.mark.parametrize("case", [CONV_CASES[2], CONV_CASES[3], CONV_CASES[5],
-                                  (1, 16, 1, 8, 16, 3, 3, 1, 1), DIRECT_CASES[3]])
+                                  (1, 16, 1, 12, 16, 3, 3, 1, 1), DIRECT_CASES[3],
+                                  (1, 2, 2, 12, 6, 3, 3, 1, 1)])
 def test_conv2d_backward_is_the_gradient(case):
     n, c, h, w_, f, kh, kw, stride, padding = case
     x, w = _data((n, c, h, w_), np.float64, 0), _data((f, c, kh, kw), np.float64, 1)
@@ -168,9 +171,28 @@ def test_multiply_16_matches_numpy(n_rows, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("columns", [1, 6, 8])
+@pytest.mark.parametrize("n_rows", [1, 3, 12, 27])
+def test_multiply_8_matches_numpy(n_rows, columns, dtype):
+    # Blocks of 12, 8, 4, 2 and 1 rows. Fewer than 8 columns are read masked (b's last row
+    # ends the array); every row gets 8 values written, zeros past ``columns``.
+    from skdeep.ops.cpu.narrow_gemm import multiply_8
+
+    depth = 7
+    a, b = _data((n_rows, depth), dtype, 0), _data((depth, columns), dtype, 1)
+    bias = _data(columns, dtype, 2)
+    out = np.full((n_rows, 10), 7.0, dtype=dtype)
+    multiply_8(a.reshape(-1), 0, depth, 1, 1, 0, depth, b.reshape(-1), 0, columns, bias, 0, 0,
+               out.reshape(-1), 0, 10, columns, n_rows)
+    _assert_close(out[:, :columns], bias + a @ b, dtype)
+    assert np.all(out[:, columns:8] == 0.0) and np.all(out[:, 8:] == 7.0)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("n, h, w_, c, f, k, stride, padding", [
     (5, 9, 10, 3, 16, 3, 1, 1), (3, 8, 16, 16, 32, 3, 1, "same"), (2, 17, 17, 4, 16, 3, 2, 1),
     (2, 12, 11, 2, 16, 5, 2, "valid"), (3, 9, 12, 1, 32, 3, 1, 4),  # 4 > 3: a crop
+    (3, 10, 14, 1, 6, 5, 1, 2), (2, 9, 13, 3, 8, 3, 2, 1), (2, 7, 12, 4, 1, 3, 1, 1),
 ])
 def test_direct_conv_kernels_are_the_im2col_kernels(n, h, w_, c, f, k, stride, padding, dtype):
     # Forward pass and weight gradient, strided and cropped geometries included.

@@ -61,8 +61,8 @@ def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
     col2im), ``"transposed"`` (stride 1: the weight gradient as ``"gemm"``, ``dx`` as a
     convolution of ``dy``, see :func:`_input_gradient_as_conv`), ``"direct"`` (16 or 32
     filters, see :mod:`.conv_direct`: the weight gradient without unfolding, ``dx`` as a
-    convolution of ``dy``, direct too where the input has 16 or 32 channels; stride 1
-    where ``dx`` is needed), ``"pointwise"`` (see
+    direct convolution of ``dy`` at stride 1 into 16 or 32 channels, else by col2im
+    alone), ``"pointwise"`` (see
     :func:`conv2d`) or None (pointwise or direct where they apply, transposed for stride 1
     with fewer output than input channels, else gemm).
     """
@@ -72,14 +72,15 @@ def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
     dy = np.ascontiguousarray(dy)
     if method is None:
         method = _backward_method(x, wmat, kernel_hw, stride_hw, geometry, need_dx)
-    if method in ("direct", "transposed"):
-        if method == "direct":
-            with kernel_threads():
-                conv_direct.weight_gradient(dy, x, stride_hw[0], stride_hw[1], top, left,
-                                            kernel_hw[0], kernel_hw[1], dwmat, dbias)
-        else:
-            conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, False, dwmat, dbias,
-                            method="gemm")
+    if method == "direct":
+        with kernel_threads():
+            conv_direct.weight_gradient(dy, x, stride_hw[0], stride_hw[1], top, left,
+                                        kernel_hw[0], kernel_hw[1], dwmat, dbias)
+        return _direct_input_gradient(dy, wmat, kernel_hw, stride_hw, x.shape, geometry,
+                                      need_dx), dwmat, dbias
+    if method == "transposed":
+        conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, False, dwmat, dbias,
+                        method="gemm")
         dx = _input_gradient_as_conv(dy, wmat, kernel_hw, x.shape, geometry) if need_dx else None
         return dx, dwmat, dbias
     dx = np.empty_like(x) if need_dx else np.empty((1, 1, 1, 1), dtype=x.dtype)
@@ -100,18 +101,33 @@ def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
 def _backward_method(x, wmat, kernel_hw, stride_hw, geometry, need_dx):
     if _is_pointwise(x, kernel_hw, stride_hw, geometry):
         return "pointwise"
-    stride_1 = tuple(stride_hw) == (1, 1)
-    if conv_direct.applies(wmat.shape[1], geometry[1]) and (
-            not need_dx or stride_1 and conv_direct.applies(x.shape[3], x.shape[2])):
-        # dx as a direct convolution of dy too; as a convolution through im2col it was
-        # slower than col2im (LeNet's 6 -> 16 layer: 2.8 against 2.3 ms a batch).
+    if conv_direct.applies(wmat.shape[1], geometry[1]):
         return "direct"
-    if stride_1 and need_dx and wmat.shape[1] < x.shape[3]:
+    if tuple(stride_hw) == (1, 1) and need_dx and wmat.shape[1] < x.shape[3]:
         # The col2im GEMM reduces over only F values per row and folds back 9 C wide
         # rows; the convolution of dy reduces over 9 F and unfolds 9 F wide rows: 1.3-1.8x
         # faster for DenseNet's 48 -> 12 layers, no gain with F >= C (measured).
         return "transposed"
     return "gemm"
+
+
+def _direct_input_gradient(dy, wmat, kernel_hw, stride_hw, x_shape, geometry, need_dx):
+    """``dx`` for the ``"direct"`` method (None unless ``need_dx``): at stride 1 into 16 or
+    32 channels a direct convolution of ``dy``, else the unfolded gradient folded back
+    (col2im; as a convolution through im2col it was slower: LeNet's 6 -> 16 layer took
+    2.8 against 2.3 ms a batch)."""
+    if not need_dx:
+        return None
+    if tuple(stride_hw) == (1, 1) and conv_direct.applies(x_shape[3], x_shape[2]):
+        return _input_gradient_as_conv(dy, wmat, kernel_hw, x_shape, geometry)
+    dx = np.empty(x_shape, dtype=dy.dtype)
+    _, _, top, left = geometry
+    with kernel_threads():
+        chunk = conv_gemm.chunk_size(x_shape[0], dy.shape[1] * dy.shape[2], wmat.shape[0],
+                                     dy.itemsize)
+        conv_gemm.conv2d_input_gradient(dy, wmat, x_shape, stride_hw[0], stride_hw[1], top,
+                                        left, kernel_hw[0], kernel_hw[1], chunk, dx)
+    return dx
 
 
 def _input_gradient_as_conv(dy, wmat, kernel_hw, x_shape, geometry):

@@ -1,14 +1,15 @@
-"""Direct convolution for 16 and 32 filters: no unfolded matrix, no BLAS.
+"""Direct convolution for up to 8, 16 and 32 filters: no unfolded matrix, no BLAS.
 
 With few filters, im2col's copy of every receptive field costs about as much as the
 matrix product it feeds (see :mod:`.narrow_gemm`). These kernels copy each image once onto
 a padded canvas (:func:`~.conv_gemm._padded_chunk`) and let
-:func:`~.narrow_gemm.multiply_16` read the receptive fields from it in place, 16 filters
-at a time. Measured on ResNet-20's layers (batch 128, 2 threads, against im2col with BLAS):
-forward 1.3x faster on 28x28x16 maps, weight gradient 1.3x (28x28x16) and 1.6x (14x14x32),
-a first layer on one-channel 28x28 images 2.3x. On 7x7 maps a row of outputs is too short
-for the register blocks and im2col with BLAS is faster; with 64 filters BLAS's products
-are efficient: :func:`applies` keeps those on the im2col path.
+:func:`~.narrow_gemm.multiply_16` (16 filters at a time) or
+:func:`~.narrow_gemm.multiply_8` (up to 8) read the receptive fields from it in place.
+Measured per batch of 128 on 2 threads against im2col with BLAS
+(``benchmarks/bench_conv.py``): ResNet-20's 16-channel layers forward 1.8x and backward
+2.2x faster, its grey first layer 2x / 2.5x, LeNet-5's first layer 1.4x / 1.5x. With 64
+filters BLAS's products are efficient, and on 7x7 maps a row of outputs is too short for
+the register blocks (measured both ways): :func:`applies` keeps those on the im2col path.
 
 Shapes as in :mod:`.conv_gemm`: ``x`` (N, H, W, C), weights ``wmat`` (KH * KW * C, F)
 with rows ordered (kh, kw, c), output (N, OH, OW, F), all passed flat.
@@ -18,13 +19,15 @@ import numpy as np
 from numba import njit
 
 from .conv_gemm import _canvas_shape, _padded_chunk
-from .narrow_gemm import WIDTH, multiply_16
+from .flat import copy_run
+from .narrow_gemm import NARROW_WIDTH, WIDTH, multiply_8, multiply_16
 from .threads import over_ranges
 
 FILTERS = (16, 32)
-"""Numbers of filters the direct kernels take."""
-MIN_OUTPUT_WIDTH = 8
-"""Narrowest output row the direct kernels take (a register block holds 6 outputs)."""
+"""Numbers of filters above 8 the direct kernels take (up to 8 they take any)."""
+MIN_OUTPUT_WIDTH = 12
+"""Narrowest output row the direct kernels take: two register blocks of six outputs (one
+of twelve with up to 8 filters)."""
 CHUNK_IMAGES = 4
 """Images per partial weight gradient (fixed: the sums do not depend on threads)."""
 
@@ -32,25 +35,57 @@ CHUNK_IMAGES = 4
 def applies(n_filters, out_w):
     """Whether a convolution with ``n_filters`` filters and output rows ``out_w`` wide
     runs here rather than through im2col and BLAS."""
-    return n_filters in FILTERS and out_w >= MIN_OUTPUT_WIDTH
+    return (n_filters in FILTERS or n_filters <= NARROW_WIDTH) and out_w >= MIN_OUTPUT_WIDTH
+
+
+def _row_width(n_filters):
+    """Room for one output row of the products: :func:`~.narrow_gemm.multiply_8` writes 8
+    values whatever the number of filters."""
+    return max(n_filters, NARROW_WIDTH)
+
+
+@njit(inline="always")
+def _product(a, a_start, a_row_step, a_step, n_segments, segment_step, segment_length, b,
+             b_start, b_step, init, init_start, init_row_step, out, out_start, out_row_step,
+             n_columns, n_rows):
+    """:func:`~.narrow_gemm.multiply_16` over all ``n_columns`` columns (a multiple of
+    16, or at most 8: then :func:`~.narrow_gemm.multiply_8`, whose ``out`` rows need room
+    for 8 values)."""
+    if n_columns <= NARROW_WIDTH:
+        multiply_8(a, a_start, a_row_step, a_step, n_segments, segment_step, segment_length,
+                   b, b_start, b_step, init, init_start, init_row_step, out, out_start,
+                   out_row_step, n_columns, n_rows)
+        return
+    for column in range(0, n_columns, WIDTH):
+        multiply_16(a, a_start, a_row_step, a_step, n_segments, segment_step, segment_length,
+                    b, b_start + column, b_step, init, init_start + column, init_row_step, out,
+                    out_start + column, out_row_step, n_rows)
 
 
 @njit(cache=True, nogil=True)
 def _forward_images(x, x_shape, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h,
-                    kernel_w, out_h, out_w, rows, cols, out, canvas, first, stop):
+                    kernel_w, out_h, out_w, rows, cols, out, canvas, row_out, first, stop):
     """Images ``first:stop``: ``out[n, oh, ow] = bias + sum over the receptive field``,
-    one row of outputs (and 16 filters) per :func:`multiply_16` call."""
+    one row of outputs per product (with up to 8 filters through ``row_out``, whose rows
+    have room for 8 values, then copied)."""
     channels, n_filters = x_shape[3], wmat.shape[1]
     canvas_row = cols * channels
+    narrow = n_filters < NARROW_WIDTH
     for n in range(first, stop):
         _padded_chunk(x, x_shape, n, n + 1, rows, cols, pad_top, pad_left, canvas)
         for oh in range(out_h):
             out_start = (n * out_h + oh) * out_w * n_filters
-            for column in range(0, n_filters, WIDTH):
-                multiply_16(canvas, oh * stride_h * canvas_row, stride_w * channels, 1,
-                            kernel_h, canvas_row, kernel_w * channels, wmat, column,
-                            n_filters, bias, column, 0, out, out_start + column, n_filters,
-                            out_w)
+            if narrow:
+                _product(canvas, oh * stride_h * canvas_row, stride_w * channels, 1,
+                         kernel_h, canvas_row, kernel_w * channels, wmat, 0, n_filters, bias,
+                         0, 0, row_out, 0, NARROW_WIDTH, n_filters, out_w)
+                for ow in range(out_w):
+                    copy_run(out, out_start + ow * n_filters, row_out, ow * NARROW_WIDTH,
+                             n_filters)
+            else:
+                _product(canvas, oh * stride_h * canvas_row, stride_w * channels, 1,
+                         kernel_h, canvas_row, kernel_w * channels, wmat, 0, n_filters, bias,
+                         0, 0, out, out_start, n_filters, n_filters, out_w)
 
 
 def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h, kernel_w,
@@ -60,7 +95,8 @@ def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_
     rows, cols = _canvas_shape(out_h, out_w, stride_h, stride_w, kernel_h, kernel_w)
 
     def scratch():
-        return (np.zeros(rows * cols * x.shape[3], dtype=x.dtype),)
+        return (np.zeros(rows * cols * x.shape[3], dtype=x.dtype),
+                np.empty(out_w * NARROW_WIDTH, dtype=x.dtype))
 
     over_ranges(_forward_images, x.shape[0], x.reshape(-1), x.shape, wmat,
                 bias.astype(x.dtype, copy=False), stride_h, stride_w, pad_top, pad_left,
@@ -72,13 +108,14 @@ def _weight_gradient_chunks(dy, x, x_shape, stride_h, stride_w, pad_top, pad_lef
                             kernel_w, out_h, out_w, rows, cols, chunk, zeros, partial_w,
                             partial_b, canvas, first, stop):
     """Chunks ``first:stop`` of ``chunk`` images: their weight gradient into
-    ``partial_w[i]`` (summed image after image) and bias gradient into ``partial_b[i]``.
+    ``partial_w[i]`` (summed image after image; rows :func:`_row_width` wide) and bias
+    gradient into ``partial_b[i]``.
 
     Row ``t`` of the weight gradient is ``sum over outputs of field value t * dy``: the
     rows of one kernel row ``kh`` are ``KW * C`` neighbouring canvas values, so a block of
     them moves along the outputs together (``out_h`` segments of ``out_w`` outputs)."""
     n_images, channels = x_shape[0], x_shape[3]
-    n_filters = partial_w.shape[2]
+    n_filters, width = partial_b.shape[1], partial_w.shape[2]
     canvas_row, run = cols * channels, kernel_w * channels
     positions = out_h * out_w
     for i in range(first, stop):
@@ -86,18 +123,17 @@ def _weight_gradient_chunks(dy, x, x_shape, stride_h, stride_w, pad_top, pad_lef
         for n in range(n0, n1):
             _padded_chunk(x, x_shape, n, n + 1, rows, cols, pad_top, pad_left, canvas)
             for kh in range(kernel_h):
-                for column in range(0, n_filters, WIDTH):
-                    start = kh * run * n_filters + column
-                    dy_start = n * positions * n_filters + column
-                    if n == n0:  # the chunk's first image starts the sums
-                        multiply_16(canvas, kh * canvas_row, 1, stride_w * channels, out_h,
-                                    stride_h * canvas_row, out_w, dy, dy_start, n_filters,
-                                    zeros, 0, 0, partial_w[i], start, n_filters, run)
-                    else:
-                        multiply_16(canvas, kh * canvas_row, 1, stride_w * channels, out_h,
-                                    stride_h * canvas_row, out_w, dy, dy_start, n_filters,
-                                    partial_w[i], start, n_filters, partial_w[i], start,
-                                    n_filters, run)
+                start = kh * run * width
+                dy_start = n * positions * n_filters
+                if n == n0:  # the chunk's first image starts the sums
+                    _product(canvas, kh * canvas_row, 1, stride_w * channels, out_h,
+                             stride_h * canvas_row, out_w, dy, dy_start, n_filters, zeros, 0,
+                             0, partial_w[i], start, width, n_filters, run)
+                else:
+                    _product(canvas, kh * canvas_row, 1, stride_w * channels, out_h,
+                             stride_h * canvas_row, out_w, dy, dy_start, n_filters,
+                             partial_w[i], start, width, partial_w[i], start, width,
+                             n_filters, run)
         _column_sums(dy, n0 * positions, n1 * positions, n_filters, partial_b[i])
 
 
@@ -120,7 +156,7 @@ def weight_gradient(dy, x, stride_h, stride_w, pad_top, pad_left, kernel_h, kern
     out_h, out_w, n_filters = dy.shape[1], dy.shape[2], dy.shape[3]
     rows, cols = _canvas_shape(out_h, out_w, stride_h, stride_w, kernel_h, kernel_w)
     n_chunks = (x.shape[0] + chunk - 1) // chunk
-    partial_w = np.empty((n_chunks, dwmat.shape[0], n_filters), dtype=x.dtype)
+    partial_w = np.empty((n_chunks, dwmat.shape[0], _row_width(n_filters)), dtype=x.dtype)
     partial_b = np.empty((n_chunks, n_filters), dtype=x.dtype)
 
     def scratch():
@@ -128,7 +164,7 @@ def weight_gradient(dy, x, stride_h, stride_w, pad_top, pad_left, kernel_h, kern
 
     over_ranges(_weight_gradient_chunks, n_chunks, np.ascontiguousarray(dy).reshape(-1),
                 x.reshape(-1), x.shape, stride_h, stride_w, pad_top, pad_left, kernel_h,
-                kernel_w, out_h, out_w, rows, cols, chunk, np.zeros(WIDTH, dtype=x.dtype),
+                kernel_w, out_h, out_w, rows, cols, chunk, np.zeros(n_filters, dtype=x.dtype),
                 partial_w, partial_b, scratch=scratch)
-    np.sum(partial_w, axis=0, out=dwmat)
+    np.sum(partial_w[:, :, :n_filters], axis=0, out=dwmat)
     np.sum(partial_b, axis=0, out=dbias)

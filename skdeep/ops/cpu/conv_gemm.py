@@ -182,6 +182,41 @@ def _backward_chunks(dy_rows, x, x_shape, wmat_t, stride_h, stride_w, pad_top, p
                         kernel_w, stride_h, stride_w, pad_top, pad_left)
 
 
+@njit(cache=True, nogil=True)
+def _input_gradient_chunks(dy_rows, wmat_t, x_shape, stride_h, stride_w, pad_top, pad_left,
+                           kernel_h, kernel_w, out_h, out_w, chunk, dx, d_unfolded,
+                           d_unfolded_flat, first, stop):
+    """Chunks ``first:stop``: their input gradient into the flat ``dx`` (the unfolded
+    gradient ``dy @ wmat.T``, folded back), without the weight gradient."""
+    n_images = x_shape[0]
+    positions = out_h * out_w
+    for i in range(first, stop):
+        n0 = i * chunk
+        n1 = min(n_images, n0 + chunk)
+        grad_rows = dy_rows[n0 * positions:n1 * positions]
+        np.dot(grad_rows, wmat_t, d_unfolded[:grad_rows.shape[0]])
+        _col2im_add(d_unfolded_flat, n0, n1, dx, x_shape, out_h, out_w, kernel_h, kernel_w,
+                    stride_h, stride_w, pad_top, pad_left)
+
+
+def conv2d_input_gradient(dy, wmat, x_shape, stride_h, stride_w, pad_top, pad_left, kernel_h,
+                          kernel_w, chunk, dx):
+    """Fill ``dx`` (N, H, W, C) alone, for layers whose weight gradient comes from
+    elsewhere (:mod:`.conv_direct`)."""
+    n_chunks = (x_shape[0] + chunk - 1) // chunk
+    n_weights, n_filters = wmat.shape
+    out_h, out_w = dy.shape[1], dy.shape[2]
+
+    def scratch():
+        d_unfolded = np.empty((chunk * out_h * out_w, n_weights), dtype=dy.dtype)
+        return d_unfolded, d_unfolded.reshape(-1)
+
+    over_ranges(_input_gradient_chunks, n_chunks, dy.reshape(-1, n_filters),
+                np.ascontiguousarray(wmat.T), tuple(x_shape), stride_h, stride_w, pad_top,
+                pad_left, kernel_h, kernel_w, out_h, out_w, chunk, dx.reshape(-1),
+                scratch=scratch)
+
+
 def sum_partials(partial_w, partial_b, dwmat, dbias):
     """Sum per-chunk (or per-block) gradients in order (NumPy reduces over the first axis
     one chunk after the other): the same result for any thread count."""

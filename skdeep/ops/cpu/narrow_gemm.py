@@ -40,9 +40,9 @@ def _check_operands(arrays):
     for array in arrays:
         if not (isinstance(array, types.Array) and array.layout == "C"
                 and array.dtype in (types.float32, types.float64)):
-            raise TypingError(f"multiply_16 takes C-contiguous float arrays; got {array}")
+            raise TypingError(f"the narrow products take C-contiguous float arrays; got {array}")
     if len({array.dtype for array in arrays}) != 1:
-        raise TypingError("multiply_16 takes arrays of one dtype")
+        raise TypingError("the narrow products take arrays of one dtype")
 
 
 def _splat(builder, value, vector):
@@ -88,70 +88,102 @@ class _Loop:
         return self.values
 
 
-def _block(n_rows):
-    """An intrinsic that sets ``n_rows`` rows of 16 values of ``out`` (see
-    :func:`multiply_16`, whose arguments it takes, ``n_rows`` aside), their accumulators
-    in registers."""
+class _Vectors:
+    """Loads and stores of the ``width`` columns of one row as AVX vectors; with
+    ``columns`` (an LLVM value), loads read only the first ``columns`` of them (masked: zeros
+    past them, and no memory touched there). Stores always write whole vectors: a masked
+    store is slow on AMD's cores, so callers give such rows room for ``width`` values."""
+
+    def __init__(self, builder, vector, width, columns=None):
+        self.builder, self.vector = builder, vector
+        self.count = width // vector.count
+        suffix = f"v{vector.count}{'f32' if vector.element == ir.FloatType() else 'f64'}"
+        self.masks = None
+        if columns is not None:
+            lanes = ir.VectorType(ir.IntType(64), vector.count)
+            limit = _splat(builder, columns, lanes)
+            self.masks = [builder.icmp_unsigned("<", ir.Constant(lanes, [
+                v * vector.count + j for j in range(vector.count)]), limit)
+                for v in range(self.count)]
+            self._load = cgutils.get_or_insert_function(builder.module, ir.FunctionType(
+                vector, [vector.as_pointer(), ir.IntType(32), self.masks[0].type, vector]),
+                f"llvm.masked.load.{suffix}.p0")
+        self.fma = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(vector, [vector] * 3), f"llvm.fma.{suffix}")
+
+    def _pointers(self, address):
+        row = self.builder.bitcast(address, self.vector.as_pointer())
+        return [self.builder.gep(row, [ir.Constant(ir.IntType(64), v)])
+                for v in range(self.count)]
+
+    def load(self, address):
+        if self.masks is None:
+            return [self.builder.load(p, align=4) for p in self._pointers(address)]
+        align, zeros = ir.Constant(ir.IntType(32), 4), ir.Constant(self.vector, None)
+        return [self.builder.call(self._load, [p, align, mask, zeros])
+                for p, mask in zip(self._pointers(address), self.masks)]
+
+    def store(self, values, address):
+        for value, p in zip(values, self._pointers(address)):
+            self.builder.store(value, p, align=4)
+
+
+def _block(n_rows, width=WIDTH, masked=False):
+    """An intrinsic that sets ``n_rows`` rows of ``width`` values of ``out`` (see
+    :func:`multiply_16`, whose arguments it takes, ``n_rows`` aside, then ``columns``),
+    their accumulators in registers; ``masked``: only the first ``columns`` of each row
+    are read from ``b`` and ``init`` (all ``width`` are written)."""
 
     @intrinsic
     def block(typingctx, a, a_start, a_row_step, a_step, n_segments, segment_step,
               segment_length, b, b_start, b_step, init, init_start, init_row_step, out,
-              out_start, out_row_step):
+              out_start, out_row_step, columns):
         _check_operands((a, b, init, out))
         i = types.intp
-        signature = types.void(a, i, i, i, i, i, i, b, i, i, init, i, i, out, i, i)
+        signature = types.void(a, i, i, i, i, i, i, b, i, i, init, i, i, out, i, i, i)
 
         def codegen(context, builder, sig, args):
-            element, vector = _vector_type(sig.args[0].dtype)
-            n_vectors = WIDTH // vector.count
+            _, vector = _vector_type(sig.args[0].dtype)
             index = ir.IntType(64)
             (a, a_start, a_row_step, a_step, n_segments, segment_step, segment_length, b,
              b_start, b_step, init, init_start, init_row_step, out, out_start,
-             out_row_step) = args
+             out_row_step, columns) = args
+            rows = _Vectors(builder, vector, width, columns if masked else None)
 
             def data(position, value):
                 return context.make_array(sig.args[position])(context, builder, value).data
 
-            def constant(value):
-                return ir.Constant(index, value)
+            def row_address(base, start, row_step, r):
+                return builder.gep(base, [builder.add(
+                    start, builder.mul(ir.Constant(index, r), row_step))])
 
-            def vectors_at(base, start, row_step, r):
-                row = builder.gep(base, [builder.add(start, builder.mul(constant(r), row_step))])
-                row = builder.bitcast(row, vector.as_pointer())
-                return [builder.gep(row, [constant(v)]) for v in range(n_vectors)]
-
-            fma = cgutils.get_or_insert_function(
-                builder.module, ir.FunctionType(vector, [vector] * 3),
-                f"llvm.fma.v{vector.count}{'f32' if element == ir.FloatType() else 'f64'}")
             a_data, b_data = data(0, a), data(7, b)
             init_data, out_data = data(10, init), data(13, out)
-            sums = [builder.load(pointer, align=4) for r in range(n_rows)
-                    for pointer in vectors_at(init_data, init_start, init_row_step, r)]
+            sums = [value for r in range(n_rows) for value in
+                    rows.load(row_address(init_data, init_start, init_row_step, r))]
 
-            segments = _Loop(builder, "multiply_16.segment", n_segments, sums)
+            segments = _Loop(builder, "multiply.segment", n_segments, sums)
             s = segments.i
             a_segment = builder.gep(a_data, [builder.add(a_start, builder.mul(s, segment_step))])
             b_segment = builder.gep(b_data, [builder.add(
                 b_start, builder.mul(builder.mul(s, segment_length), b_step))])
-            steps = _Loop(builder, "multiply_16.step", segment_length, segments.values)
+            steps = _Loop(builder, "multiply.step", segment_length, segments.values)
             t = steps.i
-            b_row = builder.bitcast(builder.gep(b_segment, [builder.mul(t, b_step)]),
-                                    vector.as_pointer())
-            b_parts = [builder.load(builder.gep(b_row, [constant(v)]), align=4)
-                       for v in range(n_vectors)]
+            b_parts = rows.load(builder.gep(b_segment, [builder.mul(t, b_step)]))
             a_column = builder.gep(a_segment, [builder.mul(t, a_step)])
             updated = []
             for r in range(n_rows):
-                offset = builder.mul(constant(r), a_row_step)
+                offset = builder.mul(ir.Constant(index, r), a_row_step)
                 a_value = builder.load(builder.gep(a_column, [offset]))
                 a_value = _splat(builder, a_value, vector)
-                updated += [builder.call(fma, [a_value, part, steps.values[r * n_vectors + v]])
+                updated += [builder.call(rows.fma, [a_value, part,
+                                                    steps.values[r * rows.count + v]])
                             for v, part in enumerate(b_parts)]
             segments.close(steps.close(updated))
 
             for r in range(n_rows):
-                for v, pointer in enumerate(vectors_at(out_data, out_start, out_row_step, r)):
-                    builder.store(segments.values[r * n_vectors + v], pointer, align=4)
+                rows.store(segments.values[r * rows.count:(r + 1) * rows.count],
+                           row_address(out_data, out_start, out_row_step, r))
             return context.get_dummy_value()
 
         return signature, codegen
@@ -161,6 +193,12 @@ def _block(n_rows):
 
 _six_rows, _five_rows, _four_rows, _three_rows, _two_rows, _one_row = (
     _block(n_rows) for n_rows in range(BLOCK_ROWS, 0, -1))
+NARROW_WIDTH = 8
+"""Columns of :func:`multiply_8`'s results (at most; fewer are masked)."""
+NARROW_BLOCK_ROWS = 12
+"""Rows of :func:`multiply_8`'s result one block keeps in registers (one vector each)."""
+_twelve_narrow, _eight_narrow, _four_narrow, _two_narrow, _one_narrow = (
+    _block(n_rows, NARROW_WIDTH, masked=True) for n_rows in (12, 8, 4, 2, 1))
 
 
 @njit(cache=True, nogil=True)
@@ -184,14 +222,14 @@ def multiply_16(a, a_start, a_row_step, a_step, n_segments, segment_step, segmen
     while n_rows - r >= BLOCK_ROWS:
         _six_rows(a, a_start + r * a_row_step, a_row_step, a_step, n_segments, segment_step,
                   segment_length, b, b_start, b_step, init, init_start + r * init_row_step,
-                  init_row_step, out, out_start + r * out_row_step, out_row_step)
+                  init_row_step, out, out_start + r * out_row_step, out_row_step, WIDTH)
         r += BLOCK_ROWS
     left = n_rows - r
     if left == 0:
         return
     args = (a, a_start + r * a_row_step, a_row_step, a_step, n_segments, segment_step,
             segment_length, b, b_start, b_step, init, init_start + r * init_row_step,
-            init_row_step, out, out_start + r * out_row_step, out_row_step)
+            init_row_step, out, out_start + r * out_row_step, out_row_step, WIDTH)
     # The rows left over get a block of their own size: one row per call would leave the
     # FMA units waiting on two chains of additions.
     if left == 5:
@@ -204,3 +242,34 @@ def multiply_16(a, a_start, a_row_step, a_step, n_segments, segment_step, segmen
         _two_rows(*args)
     else:
         _one_row(*args)
+
+
+@njit(cache=True, nogil=True)
+def multiply_8(a, a_start, a_row_step, a_step, n_segments, segment_step, segment_length, b,
+               b_start, b_step, init, init_start, init_row_step, out, out_start,
+               out_row_step, columns, n_rows):
+    """:func:`multiply_16` for ``columns`` (1 to 8) columns, one AVX vector per row and
+    blocks of up to 12 rows: the same sums for ``j < columns``, with nothing past
+    ``columns`` read from ``b`` and ``init`` (masked loads), but 8 values written per row
+    of ``out``, zeros past ``columns``: its rows must be at least 8 apart."""
+    r = 0
+    while r < n_rows:
+        args = (a, a_start + r * a_row_step, a_row_step, a_step, n_segments, segment_step,
+                segment_length, b, b_start, b_step, init, init_start + r * init_row_step,
+                init_row_step, out, out_start + r * out_row_step, out_row_step, columns)
+        left = n_rows - r
+        if left >= 12:
+            _twelve_narrow(*args)
+            r += 12
+        elif left >= 8:
+            _eight_narrow(*args)
+            r += 8
+        elif left >= 4:
+            _four_narrow(*args)
+            r += 4
+        elif left >= 2:
+            _two_narrow(*args)
+            r += 2
+        else:
+            _one_narrow(*args)
+            r += 1
