@@ -205,6 +205,9 @@ def test_direct_conv_kernels_are_the_im2col_kernels(n, h, w_, c, f, k, stride, p
     args = ((k, k), (stride, stride), geometry)
     direct = _cpu.conv2d(x, wmat, bias, *args, method="direct")
     _assert_close(direct, _cpu.conv2d(x, wmat, bias, *args, method="gemm"), dtype)
+    # Strided views (a group's columns of a wider matrix, every other bias) are copied
+    wide, biases = np.repeat(wmat, 2, axis=1), np.repeat(bias, 2)
+    assert_allclose(_cpu.conv2d(x, wide[:, ::2], biases[::2], *args, method="direct"), direct)
     dy = _data(direct.shape, dtype, 3)
     _, dw_direct, db_direct = _cpu.conv2d_backward(dy, x, wmat, *args, need_dx=False,
                                                    method="direct")

@@ -98,8 +98,10 @@ def conv2d_forward(x, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_
         return (np.zeros(rows * cols * x.shape[3], dtype=x.dtype),
                 np.empty(out_w * NARROW_WIDTH, dtype=x.dtype))
 
-    over_ranges(_forward_images, x.shape[0], x.reshape(-1), x.shape, wmat,
-                bias.astype(x.dtype, copy=False), stride_h, stride_w, pad_top, pad_left,
+    # The products read their operands through flat offsets: C-contiguous arrays only.
+    over_ranges(_forward_images, x.shape[0], np.ascontiguousarray(x).reshape(-1), x.shape,
+                np.ascontiguousarray(wmat, dtype=x.dtype),
+                np.ascontiguousarray(bias, dtype=x.dtype), stride_h, stride_w, pad_top, pad_left,
                 kernel_h, kernel_w, out_h, out_w, rows, cols, out.reshape(-1), scratch=scratch)
 
 
@@ -163,8 +165,8 @@ def weight_gradient(dy, x, stride_h, stride_w, pad_top, pad_left, kernel_h, kern
         return (np.zeros(rows * cols * x.shape[3], dtype=x.dtype),)
 
     over_ranges(_weight_gradient_chunks, n_chunks, np.ascontiguousarray(dy).reshape(-1),
-                x.reshape(-1), x.shape, stride_h, stride_w, pad_top, pad_left, kernel_h,
-                kernel_w, out_h, out_w, rows, cols, chunk, np.zeros(n_filters, dtype=x.dtype),
-                partial_w, partial_b, scratch=scratch)
+                np.ascontiguousarray(x).reshape(-1), x.shape, stride_h, stride_w, pad_top,
+                pad_left, kernel_h, kernel_w, out_h, out_w, rows, cols, chunk,
+                np.zeros(n_filters, dtype=x.dtype), partial_w, partial_b, scratch=scratch)
     np.sum(partial_w[:, :, :n_filters], axis=0, out=dwmat)
     np.sum(partial_b, axis=0, out=dbias)
