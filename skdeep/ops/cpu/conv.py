@@ -3,7 +3,8 @@
 Layers call these functions on (N, H, W, C) arrays; :mod:`skdeep.ops` wraps them for NCHW
 callers. Weights are a matrix (KH * KW * C, F) with rows ordered (kh, kw, c). The kernels
 (:mod:`.conv_gemm`) unfold chunks of images (im2col) and multiply with BLAS; a pointwise
-(1x1) convolution is a single matrix product.
+(1x1) convolution is a single matrix product; layers with few filters run without
+unfolding (:mod:`.conv_direct`).
 """
 
 import numpy as np
@@ -17,8 +18,8 @@ def conv2d(x, wmat, bias, kernel_hw, stride_hw, geometry, method=None):
 
     ``method`` is ``"gemm"`` (im2col + BLAS), ``"pointwise"`` (a 1x1 convolution with
     stride 1 and no padding: one matrix product of the maps' rows of channels, no
-    unfolding), ``"direct"`` (16 or 32 filters, see :mod:`.conv_direct`) or None
-    (pointwise or direct where they apply, else gemm).
+    unfolding), ``"direct"`` (up to 8, 16 or 32 filters, see :mod:`.conv_direct`) or
+    None (pointwise or direct where they apply, else gemm).
     """
     out_h, out_w, top, left = geometry
     n, f = x.shape[0], wmat.shape[1]
@@ -59,12 +60,12 @@ def conv2d_backward(dy, x, wmat, kernel_hw, stride_hw, geometry, need_dx=True,
     ``dwmat`` and ``dbias`` are filled in place when given.
     ``method``: ``"gemm"`` (im2col + BLAS; ``dx`` by folding the unfolded gradient back,
     col2im), ``"transposed"`` (stride 1: the weight gradient as ``"gemm"``, ``dx`` as a
-    convolution of ``dy``, see :func:`_input_gradient_as_conv`), ``"direct"`` (16 or 32
-    filters, see :mod:`.conv_direct`: the weight gradient without unfolding, ``dx`` as a
-    direct convolution of ``dy`` at stride 1 into 16 or 32 channels, else by col2im
-    alone), ``"pointwise"`` (see
-    :func:`conv2d`) or None (pointwise or direct where they apply, transposed for stride 1
-    with fewer output than input channels, else gemm).
+    convolution of ``dy``, see :func:`_input_gradient_as_conv`), ``"direct"`` (see
+    :mod:`.conv_direct`: the weight gradient without unfolding, ``dx`` as a direct
+    convolution of ``dy`` at stride 1 into as many channels as the direct kernels take,
+    else by col2im alone), ``"pointwise"`` (see :func:`conv2d`) or None (pointwise or
+    direct where they apply, transposed for stride 1 with fewer output than input
+    channels, else gemm).
     """
     _, _, top, left = geometry
     dwmat = np.empty_like(wmat) if dwmat is None else dwmat
@@ -112,10 +113,10 @@ def _backward_method(x, wmat, kernel_hw, stride_hw, geometry, need_dx):
 
 
 def _direct_input_gradient(dy, wmat, kernel_hw, stride_hw, x_shape, geometry, need_dx):
-    """``dx`` for the ``"direct"`` method (None unless ``need_dx``): at stride 1 into 16 or
-    32 channels a direct convolution of ``dy``, else the unfolded gradient folded back
-    (col2im; as a convolution through im2col it was slower: LeNet's 6 -> 16 layer took
-    2.8 against 2.3 ms a batch)."""
+    """``dx`` for the ``"direct"`` method (None unless ``need_dx``): at stride 1, into as
+    many channels as :func:`.conv_direct.applies` takes, a direct convolution of ``dy``;
+    else the unfolded gradient folded back (col2im; as a convolution through im2col it
+    was slower: LeNet's 6 -> 16 layer took 2.8 against 2.3 ms a batch)."""
     if not need_dx:
         return None
     if tuple(stride_hw) == (1, 1) and conv_direct.applies(x_shape[3], x_shape[2]):
