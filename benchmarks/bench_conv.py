@@ -14,12 +14,10 @@ of skdeep's time (as a fit runs it) over PyTorch's.
     python benchmarks/bench_conv.py --write docs/benchmarks.md
 """
 
-import argparse
 import statistics
-import time
 
 import numpy as np
-from _report import replace_section
+from _against_torch import best_time, run
 
 from skdeep.ops.cpu import conv
 from skdeep.ops.cpu.threads import kernel_threads
@@ -79,20 +77,7 @@ def torch_passes(x, wmat, bias, kernel, stride, need_dx):
     return forward, backward
 
 
-def best_time(function, repeats):
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def measure(rounds, repeats):
-    import torch
-
-    torch.set_num_threads(2)
     rng = np.random.default_rng(0)
     rows = []
     with kernel_threads():
@@ -141,20 +126,8 @@ def report(rows, rounds):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--write", metavar="MARKDOWN")
-    args = parser.parse_args()
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        raise SystemExit("bench_conv.py compares against PyTorch CPU: pip install torch"
-                         ) from None
-    body = report(measure(args.rounds, args.repeats), args.rounds)
-    print(body)
-    if args.write:
-        replace_section(args.write, "Convolution layers against PyTorch CPU", body)
+    run(__doc__, "bench_conv.py", "Convolution layers against PyTorch CPU", measure, report,
+        repeats=5)
 
 
 if __name__ == "__main__":

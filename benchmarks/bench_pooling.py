@@ -11,12 +11,10 @@ between the two in one process (2 threads each) and each ratio is the median ove
     python benchmarks/bench_pooling.py --write docs/benchmarks.md
 """
 
-import argparse
 import statistics
-import time
 
 import numpy as np
-from _report import replace_section
+from _against_torch import best_time, run
 
 from skdeep.backends import CPU
 from skdeep.ops.cpu.threads import kernel_threads
@@ -74,20 +72,7 @@ def torch_pass(x, window, stride, padding):
     return forward, backward
 
 
-def best_time(function, repeats):
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def measure(rounds, repeats):
-    import torch
-
-    torch.set_num_threads(2)
     rng = np.random.default_rng(0)
     rows = []
     with kernel_threads():
@@ -132,20 +117,8 @@ def report(rows, rounds):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--repeats", type=int, default=10)
-    parser.add_argument("--write", metavar="MARKDOWN")
-    args = parser.parse_args()
-    try:
-        import torch  # noqa: F401
-    except ImportError:
-        raise SystemExit("bench_pooling.py compares against PyTorch CPU: pip install torch"
-                         ) from None
-    body = report(measure(args.rounds, args.repeats), args.rounds)
-    print(body)
-    if args.write:
-        replace_section(args.write, "Max pooling against PyTorch CPU", body)
+    run(__doc__, "bench_pooling.py", "Max pooling against PyTorch CPU", measure, report,
+        repeats=10)
 
 
 if __name__ == "__main__":

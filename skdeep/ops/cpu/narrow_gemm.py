@@ -1,4 +1,5 @@
-"""Products with 16 columns, register-blocked, for the direct convolution kernels.
+"""Products with 16 (or up to 8) columns, register-blocked, for the direct convolution
+kernels.
 
 A convolution with 16 or 32 filters multiplies its receptive fields (``KH * KW * C`` values
 each) by a weight matrix 16 or 32 columns wide. Through im2col and BLAS that costs a copy
@@ -16,6 +17,8 @@ of ``a`` per row. The block is written in LLVM IR (:func:`_block`) because Numba
 keep such accumulators in memory (a plain Numba version ran at 5 GFLOP/s). It sums in a
 fixed order (the shared dimension, first to last, with fused multiply-adds), so results do
 not depend on threads or chunking; they differ from BLAS's in the last bits.
+:func:`multiply_8` is the same for up to 8 columns (LeNet-5's first layer has 6): one
+vector per row, blocks of up to twelve rows, masked loads, and whole rows of 8 written.
 """
 
 from llvmlite import ir

@@ -1,0 +1,41 @@
+"""What the single-layer benchmarks against PyTorch CPU share (``bench_conv.py``,
+``bench_pooling.py``): the timer and the command line."""
+
+import argparse
+import time
+
+from _report import replace_section
+
+THREADS = 2
+"""Threads for PyTorch, as many as skdeep's kernels use on these 2-core machines."""
+
+
+def best_time(function, repeats):
+    """The fastest of ``repeats`` calls of ``function``, after one untimed call."""
+    function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def run(doc, script, section, measure, report, repeats):
+    """Parse ``--rounds``, ``--repeats`` and ``--write``, run ``measure(rounds, repeats)``
+    with PyTorch on :data:`THREADS` threads, print ``report(rows, rounds)`` and, with
+    ``--write``, put it into the Markdown file as the section ``section``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=repeats)
+    parser.add_argument("--write", metavar="MARKDOWN")
+    args = parser.parse_args()
+    try:
+        import torch
+    except ImportError:
+        raise SystemExit(f"{script} compares against PyTorch CPU: pip install torch") from None
+    torch.set_num_threads(THREADS)
+    body = report(measure(args.rounds, args.repeats), args.rounds)
+    print(body)
+    if args.write:
+        replace_section(args.write, section, body)
