@@ -137,8 +137,9 @@ def test_one_channel_weight_gradient_matches_reference(n, h, w_, f, kh, kw, padd
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("n_rows", [1, 2, 3, 4, 5, 6, 13])
 def test_multiply_16_matches_numpy(n_rows, dtype):
-    # Every block size (6 rows, and 1-5 left over); operands read at offsets, as the
-    # convolution kernels read them.
+    # Every block size (6 rows, and 1-5 left over, which sum into 2 or 4 sets of
+    # accumulators: 11 steps leave a rest after the groups); operands read at offsets, as
+    # the convolution kernels read them.
     from skdeep.ops.cpu.narrow_gemm import multiply_16
 
     depth, lead = 11, 3
@@ -173,12 +174,14 @@ def test_multiply_16_matches_numpy(n_rows, dtype):
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("columns", [1, 6, 8])
 @pytest.mark.parametrize("n_rows", [1, 3, 12, 27])
-def test_multiply_8_matches_numpy(n_rows, columns, dtype):
-    # Blocks of 12, 8, 4, 2 and 1 rows. Fewer than 8 columns are read masked (b's last row
-    # ends the array); every row gets 8 values written, zeros past ``columns``.
+@pytest.mark.parametrize("depth", [7, 19])
+def test_multiply_8_matches_numpy(depth, n_rows, columns, dtype):
+    # Blocks of 12, 8, 4, 2 and 1 rows; the small ones sum into 2, 4 or 8 sets of
+    # accumulators, steps in groups and the rest alone (19 steps: both; 7: the one-row
+    # block's rest alone). Fewer than 8 columns are read masked (b's last row ends the
+    # array); every row gets 8 values written, zeros past ``columns``.
     from skdeep.ops.cpu.narrow_gemm import multiply_8
 
-    depth = 7
     a, b = _data((n_rows, depth), dtype, 0), _data((depth, columns), dtype, 1)
     bias = _data(columns, dtype, 2)
     out = np.full((n_rows, 10), 7.0, dtype=dtype)

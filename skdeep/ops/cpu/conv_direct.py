@@ -49,8 +49,8 @@ def _product(a, a_start, a_row_step, a_step, n_segments, segment_step, segment_l
              b_start, b_step, init, init_start, init_row_step, out, out_start, out_row_step,
              n_columns, n_rows):
     """:func:`~.narrow_gemm.multiply_16` over all ``n_columns`` columns (a multiple of
-    16, or at most 8: then :func:`~.narrow_gemm.multiply_8`, whose ``out`` rows need room
-    for 8 values)."""
+    16, or at most 8: then :func:`~.narrow_gemm.multiply_8`, which writes 8 values per
+    row of ``out``)."""
     if n_columns <= NARROW_WIDTH:
         multiply_8(a, a_start, a_row_step, a_step, n_segments, segment_step, segment_length,
                    b, b_start, b_step, init, init_start, init_row_step, out, out_start,
@@ -66,8 +66,11 @@ def _product(a, a_start, a_row_step, a_step, n_segments, segment_step, segment_l
 def _forward_images(x, x_shape, wmat, bias, stride_h, stride_w, pad_top, pad_left, kernel_h,
                     kernel_w, out_h, out_w, rows, cols, out, canvas, row_out, first, stop):
     """Images ``first:stop``: ``out[n, oh, ow] = bias + sum over the receptive field``,
-    one row of outputs per product (with up to 8 filters through ``row_out``, whose rows
-    have room for 8 values, then copied)."""
+    one row of outputs per product. With fewer than 8 filters the products write 8 values
+    per output, in order: each output's surplus is overwritten by the next output's, and
+    the row's last spills into the image's next row, written after it; the image's last
+    row (whose spill would reach the next image, another thread's, or past ``out``) goes
+    through ``row_out``, whose rows have room for 8 values, then is copied."""
     channels, n_filters = x_shape[3], wmat.shape[1]
     canvas_row = cols * channels
     narrow = n_filters < NARROW_WIDTH
@@ -75,7 +78,7 @@ def _forward_images(x, x_shape, wmat, bias, stride_h, stride_w, pad_top, pad_lef
         _padded_chunk(x, x_shape, n, n + 1, rows, cols, pad_top, pad_left, canvas)
         for oh in range(out_h):
             out_start = (n * out_h + oh) * out_w * n_filters
-            if narrow:
+            if narrow and oh == out_h - 1:
                 _product(canvas, oh * stride_h * canvas_row, stride_w * channels, 1,
                          kernel_h, canvas_row, kernel_w * channels, wmat, 0, n_filters, bias,
                          0, 0, row_out, 0, NARROW_WIDTH, n_filters, out_w)
