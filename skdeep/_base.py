@@ -52,6 +52,8 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
     samples (the hidden activations of one chunk at a time) at no cost in speed (BLAS runs
     matrix products of 512 rows at full speed; predicting 10,000 Fashion-MNIST images with
     a (256, 128) MLP takes 41 ms in chunks of 512 and 45 ms in chunks of 2,048)."""
+    _device_predict_chunk = 512
+    """:attr:`_predict_chunk` on a GPU, where every chunk costs kernel launches."""
 
     # -- hooks for subclasses ---------------------------------------------------------
     def _flat_samples(self, X):
@@ -77,9 +79,14 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         """Validate X and y together; return them as arrays."""
         raise NotImplementedError
 
-    def _encode_targets(self, y, reset, classes=None):
-        """Targets as a 2-D float array matching the network's raw output."""
+    def _encode_targets(self, y, reset, dtype, classes=None):
+        """Targets as a 2-D array matching the network's raw output, in ``dtype`` (see
+        :meth:`_target_dtype`)."""
         raise NotImplementedError
+
+    def _target_dtype(self, backend, dtype):
+        """The dtype of the encoded targets for a fit on ``backend`` of data in ``dtype``."""
+        return dtype
 
     def _class_sample_weight(self, y):
         """Per-sample factors from ``class_weight`` (None for regressors)."""
@@ -159,7 +166,8 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         self._check_input_shape(x_shape, X.shape[1], reset=not continuing)
         if continuing:
             X = X.astype(self._network.dtype, copy=False)
-        Y = self._encode_targets(y, reset=not continuing, dtype=X.dtype, classes=classes)
+        Y = self._encode_targets(y, reset=not continuing,
+                                 dtype=self._target_dtype(backend, X.dtype), classes=classes)
         weights = self._combined_sample_weight(X, y, sample_weight)
         validation = self._validation_set(X_val, y_val, Y.shape[1])
 
@@ -331,7 +339,8 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
             self.loss_ = loss
             score = self._score_validation(validation) if early_stopping else None
             self._report(loss, score, time.perf_counter() - start)
-            clean_loss = None if clean is None else self._network.inference_loss(*clean)
+            clean_loss = None if clean is None else self._network.inference_loss(
+                *clean, chunk=self._chunk_on(self._network.backend))
             stop = monitor.update(loss, score, self._network, clean_loss)
             if not early_stopping:
                 self.best_loss_ = monitor.best_loss
@@ -402,11 +411,11 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32), order="C")
         self._check_input_shape(x_shape, X.shape[1], reset=False)
         X = X.astype(self._network.dtype, copy=False)
-        chunk = self._predict_chunk
         network = self._network
         # While training (validation scores) the network is on its fit's device already.
         on_cpu = network.backend is CPU
         backend = predict_backend(self.device) if on_cpu else network.backend
+        chunk = self._chunk_on(backend)
         with backend.compute_context(network.convolutional):
             network.to_backend(backend)
             try:
@@ -418,6 +427,10 @@ class BaseNetwork(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimat
                 if on_cpu:
                     network.to_backend(CPU)
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _chunk_on(self, backend):
+        """Samples per forward pass at inference on ``backend``."""
+        return self._predict_chunk if backend is CPU else self._device_predict_chunk
 
     # -- inspection -------------------------------------------------------------------------
     def summary(self):

@@ -9,6 +9,7 @@ from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import column_or_1d, validate_data
 
 from ._base import BaseNetwork
+from .backends import CPU
 
 
 class NetworkClassifier(ClassifierMixin, BaseNetwork):
@@ -57,6 +58,13 @@ class NetworkClassifier(ClassifierMixin, BaseNetwork):
                     f"expected a subset of {self.classes_.tolist()}."
                 )
         return self._indicator_targets(y, dtype)
+
+    def _target_dtype(self, backend, dtype):
+        """0/1 indicators: one byte each on the CPU, where the losses (NumPy) promote them
+        to the network's dtype batch by batch (Fashion-MNIST's 60,000 x 10 targets: 0.6
+        instead of 2.4 MB in float32); the network's dtype on a GPU, whose loss kernels
+        take one dtype."""
+        return np.uint8 if backend is CPU else dtype
 
     def _indicator_targets(self, y, dtype):
         """The label binarizer's 0/1 targets, built in ``dtype`` (a multiclass one-hot is

@@ -296,7 +296,7 @@ def multiply_8(a, a_start, a_row_step, a_step, n_segments, segment_step, segment
     ``columns`` read from ``b`` and ``init`` (masked loads), but 8 values written per row
     of ``out``, zeros past ``columns`` (unless ``a`` holds infinities or NaN), rows in
     order: rows closer than 8 apart have their surplus overwritten by the next row's
-    values, and the last row's surplus lands past it.""" 
+    values, and the last row's surplus lands past it."""
     r = 0
     while r < n_rows:
         args = (a, a_start + r * a_row_step, a_row_step, a_step, n_segments, segment_step,
