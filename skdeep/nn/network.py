@@ -9,6 +9,7 @@ from .layers import (
     Activation,
     AuxiliaryOutput,
     BatchNorm,
+    MaxPool2D,
     grow_dense_blocks,
     inference_layers,
 )
@@ -40,6 +41,7 @@ class Network:
         self.backend = host_backend() if backend is None else backend
         self.layers = layers
         fuse_batch_norm_relu(layers)
+        fuse_relu_max_pool(layers)
         grow_dense_blocks(layers)
         self.inference_layers = inference_layers(layers)
         self.auxiliary_outputs = [layer for layer in layers if isinstance(layer, AuxiliaryOutput)]
@@ -239,6 +241,23 @@ class Network:
 
     def is_finite(self):
         return self.backend.is_finite(self.theta)
+
+
+def fuse_relu_max_pool(layers):
+    """Let each max pooling layer directly after a ReLU layer (one that no batch norm
+    layer applies already) apply that ReLU to its own output.
+
+    ``max(relu(x)) == relu(max(x))``: the same values, and the same gradient (the window's
+    largest input gets ``dy`` where it is positive; where it is not, nothing gets any),
+    but the ReLU runs over the pooled maps, a quarter of the size for 2x2 windows, and
+    keeps no copy of the full-size ones. Both layers stay in the list (summaries, transfer
+    and export see them as before); only their ``applied_after`` / ``applies_relu`` flags
+    change.
+    """
+    for activation, pool in zip(layers, layers[1:]):
+        if (isinstance(activation, Activation) and activation.name == "relu"
+                and not activation.applied_before and type(pool) is MaxPool2D):
+            activation.applied_after = pool.applies_relu = True
 
 
 def fuse_batch_norm_relu(layers):

@@ -42,13 +42,27 @@ class Pool2D(Layer):
 class MaxPool2D(Pool2D):
     """The maximum of each window; the gradient goes to the maximum's position."""
 
+    applies_relu = False
+    """Set by :func:`skdeep.nn.network.fuse_relu_max_pool` when a ReLU layer comes right
+    before this one: the ReLU is then applied to this layer's output, a quarter of its
+    input for 2x2 windows, with the same result (the largest of clamped values is the
+    clamped largest value)."""
+
     def forward(self, x, ctx):
-        out, index = self.backend.max_pool2d(x, self.pool, self.stride, self.out_hw, self.pad)
+        backend = self.backend
+        out, index = backend.max_pool2d(x, self.pool, self.stride, self.out_hw, self.pad)
+        if self.applies_relu:
+            out = backend.activation("relu", out)
         if ctx.training:
             self._index, self._x_shape = index, x.shape
+            if self.applies_relu:
+                self._out = out
         return out
 
     def backward(self, dy):
+        if self.applies_relu:
+            # The ReLU's gradient gates on out > 0, which holds where its input was > 0.
+            dy = self.backend.activation_backward("relu", dy, self._out, self._out)
         return self.backend.pool2d_backward_from_index(dy, self._index, self._x_shape,
                                                        self.pool, self.stride, self.pad)
 
