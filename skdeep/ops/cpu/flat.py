@@ -71,5 +71,5 @@ def elementwise(kernel, *arrays):
     first array."""
     flat = [np.ascontiguousarray(a).reshape(-1) for a in arrays]
     out = np.empty_like(flat[0])
-    over_ranges(kernel, -(-out.size // BLOCK), *flat, out)
+    over_ranges(kernel, -(-out.size // BLOCK), *flat, out, elementwise=True)
     return out.reshape(arrays[0].shape)
