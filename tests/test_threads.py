@@ -103,3 +103,25 @@ def test_a_cnn_fit_is_bit_identical_whether_kernels_split_or_not(monkeypatch, pa
     for a, b in zip(whole.coefs_ + whole.intercepts_, split.coefs_ + split.intercepts_):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(whole.predict_proba(X), split.predict_proba(X))
+
+
+def test_large_dense_products_are_the_same_on_any_number_of_threads(monkeypatch):
+    # Where kernels own the cores a large product runs as two halves of its columns, one
+    # per core; the halves are fixed, so the bits do not depend on the number of cores.
+    from skdeep.ops.cpu import dense
+
+    rng = np.random.default_rng(0)
+    x, w = rng.standard_normal((64, 300)), rng.standard_normal((300, 251))
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
+    monkeypatch.setattr(dense, "MIN_SPLIT_PRODUCT", 1)
+    results = []
+    for cores in (1, 2, 3):
+        monkeypatch.setattr(threads.numba, "get_num_threads", lambda cores=cores: cores)
+        with threads.kernel_threads():
+            results.append(dense.matmul(x, w))
+            out = np.full((64, 251), np.nan)
+            assert dense.matmul(x, w, out=out) is out
+            np.testing.assert_array_equal(out, results[-1])
+    for result in results[1:]:
+        np.testing.assert_array_equal(result, results[0])
+    np.testing.assert_allclose(results[0], x @ w, rtol=1e-12)
