@@ -53,13 +53,16 @@ def test_cuda_conv2d_and_gradients_match_reference(case, dtype):
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_cuda_conv2d_matches_the_cpu_direct_kernels(dtype):
-    # 16 filters and channels on rows of 12 outputs: the CPU runs its direct kernels
-    # (skdeep.ops.cpu.conv_direct) forward, for the weight gradient and for dx.
+@pytest.mark.parametrize("channels, filters", [(16, 16), (16, 6), (6, 16)])
+def test_cuda_conv2d_matches_the_cpu_direct_kernels(channels, filters, dtype):
+    # Rows of 12 outputs: the CPU runs its direct kernels (skdeep.ops.cpu.conv_direct)
+    # forward, for the weight gradient and for dx; with 6 filters (forward) or 6 channels
+    # (dx, a convolution into them) on fields of 48+ values, filters as the product's rows.
     from skdeep.ops.cpu import conv_direct
 
-    x, w, b = _data((1, 16, 2, 12), dtype, 0), _data((16, 16, 3, 3), dtype, 1), _data(16, dtype, 2)
-    assert conv_direct.applies(16, 12)
+    x, b = _data((1, channels, 2, 12), dtype, 0), _data(filters, dtype, 2)
+    w = _data((filters, channels, 3, 3), dtype, 1)
+    assert conv_direct.applies(filters, 12) and conv_direct.applies(channels, 12)
     y_cpu = ops.conv2d(x, w, b, padding=1, device="cpu")
     _assert_close(ops.conv2d(x, w, b, padding=1, device="cuda"), y_cpu.astype(np.float64), dtype)
     dy = _data(y_cpu.shape, dtype, 3)

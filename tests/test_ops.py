@@ -148,15 +148,16 @@ def test_multiply_16_matches_numpy(n_rows, dtype):
     matrix, weights = a[lead:].reshape(n_rows, depth), b[lead:].reshape(depth, 16)
     zeros = np.zeros(16, dtype=dtype)
     out = np.full(2 + n_rows * 16, 7.0, dtype=dtype)
-    multiply_16(a, lead, depth, 1, 1, 0, depth, b, lead, 16, zeros, 0, 0, out, 2, 16, n_rows)
+    multiply_16(a, lead, depth, 1, 1, 0, depth, b, lead, 16, depth * 16, zeros, 0, 0, out, 2,
+                16, n_rows)
     _assert_close(out[2:].reshape(n_rows, 16), matrix @ weights, dtype)
     assert np.all(out[:2] == 7.0)  # nothing written before the result
 
     # a transposed (a.T @ b), starting from a bias
     tall, bias = _data((depth, n_rows), dtype, 2), _data(16, dtype, 4)
     out_t = np.zeros(n_rows * 16, dtype=dtype)
-    multiply_16(tall.reshape(-1), 0, 1, n_rows, 1, 0, depth, b, lead, 16, bias, 0, 0, out_t, 0,
-                16, n_rows)
+    multiply_16(tall.reshape(-1), 0, 1, n_rows, 1, 0, depth, b, lead, 16, depth * 16, bias, 0,
+                0, out_t, 0, 16, n_rows)
     _assert_close(out_t.reshape(n_rows, 16), bias + tall.T @ weights, dtype)
 
     # 16 columns of a wider result, accumulated onto what is there; a's rows read as 3
@@ -166,9 +167,17 @@ def test_multiply_16_matches_numpy(n_rows, dtype):
     out_w = _data((n_rows, 48), dtype, 6)
     expected = out_w.copy()
     expected[:, 16:32] += segmented @ wide[:, 16:32]
-    multiply_16(rows.reshape(-1), 0, 24, 1, 3, 8, 4, wide.reshape(-1), 16, 48, out_w.reshape(-1),
-                16, 48, out_w.reshape(-1), 16, 48, n_rows)
+    multiply_16(rows.reshape(-1), 0, 24, 1, 3, 8, 4, wide.reshape(-1), 16, 48, 4 * 48,
+                out_w.reshape(-1), 16, 48, out_w.reshape(-1), 16, 48, n_rows)
     _assert_close(out_w, expected, dtype)
+
+    # b's rows in runs too: 3 runs of 4 rows, each run starting 7 rows after the last
+    tall_b = _data((18, 48), dtype, 7)
+    runs = np.concatenate([tall_b[0:4], tall_b[7:11], tall_b[14:18]])
+    out_r = np.zeros((n_rows, 16), dtype=dtype)
+    multiply_16(rows.reshape(-1), 0, 24, 1, 3, 8, 4, tall_b.reshape(-1), 16, 48, 7 * 48,
+                zeros, 0, 0, out_r.reshape(-1), 0, 16, n_rows)
+    _assert_close(out_r, segmented @ runs[:, 16:32], dtype)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -185,8 +194,8 @@ def test_multiply_8_matches_numpy(depth, n_rows, columns, dtype):
     a, b = _data((n_rows, depth), dtype, 0), _data((depth, columns), dtype, 1)
     bias = _data(columns, dtype, 2)
     out = np.full((n_rows, 10), 7.0, dtype=dtype)
-    multiply_8(a.reshape(-1), 0, depth, 1, 1, 0, depth, b.reshape(-1), 0, columns, bias, 0, 0,
-               out.reshape(-1), 0, 10, columns, n_rows)
+    multiply_8(a.reshape(-1), 0, depth, 1, 1, 0, depth, b.reshape(-1), 0, columns,
+               depth * columns, bias, 0, 0, out.reshape(-1), 0, 10, columns, n_rows)
     _assert_close(out[:, :columns], bias + a @ b, dtype)
     assert np.all(out[:, columns:8] == 0.0) and np.all(out[:, 8:] == 7.0)
 
@@ -196,6 +205,9 @@ def test_multiply_8_matches_numpy(depth, n_rows, columns, dtype):
     (5, 9, 10, 3, 16, 3, 1, 1), (3, 8, 16, 16, 32, 3, 1, "same"), (2, 17, 17, 4, 16, 3, 2, 1),
     (2, 12, 11, 2, 16, 5, 2, "valid"), (3, 9, 12, 1, 32, 3, 1, 4),  # 4 > 3: a crop
     (3, 10, 14, 1, 6, 5, 1, 2), (2, 9, 13, 3, 8, 3, 2, 1), (2, 7, 12, 4, 1, 3, 1, 1),
+    # up to 8 filters on fields of 48+ values: filters as the product's rows (planar)
+    (3, 10, 14, 8, 6, 3, 1, 1), (2, 8, 21, 8, 7, 3, 1, 1), (2, 9, 12, 6, 5, 3, 1, 3),
+    (2, 12, 17, 16, 1, 5, 1, "valid"),
 ])
 def test_direct_conv_kernels_are_the_im2col_kernels(n, h, w_, c, f, k, stride, padding, dtype):
     # Forward pass and weight gradient, strided and cropped geometries included.

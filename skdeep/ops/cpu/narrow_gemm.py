@@ -155,18 +155,18 @@ def _block(n_rows, width=WIDTH, masked=False):
 
     @intrinsic
     def block(typingctx, a, a_start, a_row_step, a_step, n_segments, segment_step,
-              segment_length, b, b_start, b_step, init, init_start, init_row_step, out,
-              out_start, out_row_step, columns):
+              segment_length, b, b_start, b_step, b_segment_step, init, init_start,
+              init_row_step, out, out_start, out_row_step, columns):
         _check_operands((a, b, init, out))
         i = types.intp
-        signature = types.void(a, i, i, i, i, i, i, b, i, i, init, i, i, out, i, i, i)
+        signature = types.void(a, i, i, i, i, i, i, b, i, i, i, init, i, i, out, i, i, i)
 
         def codegen(context, builder, sig, args):
             _, vector = _vector_type(sig.args[0].dtype)
             index = ir.IntType(64)
             (a, a_start, a_row_step, a_step, n_segments, segment_step, segment_length, b,
-             b_start, b_step, init, init_start, init_row_step, out, out_start,
-             out_row_step, columns) = args
+             b_start, b_step, b_segment_step, init, init_start, init_row_step, out,
+             out_start, out_row_step, columns) = args
             rows = _Vectors(builder, vector, width, columns if masked else None)
 
             def data(position, value):
@@ -177,7 +177,7 @@ def _block(n_rows, width=WIDTH, masked=False):
                     start, builder.mul(ir.Constant(index, r), row_step))])
 
             a_data, b_data = data(0, a), data(7, b)
-            init_data, out_data = data(10, init), data(13, out)
+            init_data, out_data = data(11, init), data(14, out)
             sums = [value for r in range(n_rows) for value in
                     rows.load(row_address(init_data, init_start, init_row_step, r))]
             zeros = ir.Constant(vector, None)
@@ -200,8 +200,8 @@ def _block(n_rows, width=WIDTH, masked=False):
             segments = _Loop(builder, "multiply.segment", n_segments, sets)
             s = segments.i
             a_segment = builder.gep(a_data, [builder.add(a_start, builder.mul(s, segment_step))])
-            b_segment = builder.gep(b_data, [builder.add(
-                b_start, builder.mul(builder.mul(s, segment_length), b_step))])
+            b_segment = builder.gep(b_data, [builder.add(b_start,
+                                                         builder.mul(s, b_segment_step))])
             # Steps in groups of ``split``, step u of a group into set u: independent
             # chains of additions for the FMA units; the steps left over into set 0.
             split_value = ir.Constant(index, split)
@@ -246,33 +246,36 @@ _twelve_narrow, _eight_narrow, _four_narrow, _two_narrow, _one_narrow = (
 
 @njit(cache=True, nogil=True)
 def multiply_16(a, a_start, a_row_step, a_step, n_segments, segment_step, segment_length, b,
-                b_start, b_step, init, init_start, init_row_step, out, out_start,
-                out_row_step, n_rows):
+                b_start, b_step, b_segment_step, init, init_start, init_row_step, out,
+                out_start, out_row_step, n_rows):
     """Rows ``r < n_rows`` of a product with 16 columns; every operand a C-contiguous
     array read through flat offsets and strides (in elements)::
 
         out[out_start + r * out_row_step + j] = init[init_start + r * init_row_step + j]
             + sum(a[a_start + r * a_row_step + s * segment_step + t * a_step]
-                  * b[b_start + (s * segment_length + t) * b_step + j]
+                  * b[b_start + s * b_segment_step + t * b_step + j]
                   for s in range(n_segments) for t in range(segment_length))
 
     for ``j < 16``: ``a``'s row ``r`` is a sequence of ``n_segments`` runs, and ``b`` one
-    row per step of that sequence. ``init`` may be ``out`` itself (accumulate) or a vector
-    with ``init_row_step`` 0 (a bias, or zeros). Nothing is bounds-checked: the caller
+    row per step of that sequence (``b_segment_step = segment_length * b_step``: rows
+    evenly apart; else its rows in runs too). ``init`` may be ``out`` itself (accumulate)
+    or a vector with ``init_row_step`` 0 (a bias, or zeros). Nothing is bounds-checked: the caller
     passes ranges that lie inside the arrays.
     """
     r = 0
     while n_rows - r >= BLOCK_ROWS:
         _six_rows(a, a_start + r * a_row_step, a_row_step, a_step, n_segments, segment_step,
-                  segment_length, b, b_start, b_step, init, init_start + r * init_row_step,
-                  init_row_step, out, out_start + r * out_row_step, out_row_step, WIDTH)
+                  segment_length, b, b_start, b_step, b_segment_step, init,
+                  init_start + r * init_row_step, init_row_step, out,
+                  out_start + r * out_row_step, out_row_step, WIDTH)
         r += BLOCK_ROWS
     left = n_rows - r
     if left == 0:
         return
     args = (a, a_start + r * a_row_step, a_row_step, a_step, n_segments, segment_step,
-            segment_length, b, b_start, b_step, init, init_start + r * init_row_step,
-            init_row_step, out, out_start + r * out_row_step, out_row_step, WIDTH)
+            segment_length, b, b_start, b_step, b_segment_step, init,
+            init_start + r * init_row_step, init_row_step, out, out_start + r * out_row_step,
+            out_row_step, WIDTH)
     # The rows left over get a block of their own size: one row per call would leave the
     # FMA units waiting on two chains of additions.
     if left == 5:
@@ -289,8 +292,8 @@ def multiply_16(a, a_start, a_row_step, a_step, n_segments, segment_step, segmen
 
 @njit(cache=True, nogil=True)
 def multiply_8(a, a_start, a_row_step, a_step, n_segments, segment_step, segment_length, b,
-               b_start, b_step, init, init_start, init_row_step, out, out_start,
-               out_row_step, columns, n_rows):
+               b_start, b_step, b_segment_step, init, init_start, init_row_step, out,
+               out_start, out_row_step, columns, n_rows):
     """:func:`multiply_16` for ``columns`` (1 to 8) columns, one AVX vector per row and
     blocks of up to 12 rows: the same sums for ``j < columns``, with nothing past
     ``columns`` read from ``b`` and ``init`` (masked loads), but 8 values written per row
@@ -300,8 +303,9 @@ def multiply_8(a, a_start, a_row_step, a_step, n_segments, segment_step, segment
     r = 0
     while r < n_rows:
         args = (a, a_start + r * a_row_step, a_row_step, a_step, n_segments, segment_step,
-                segment_length, b, b_start, b_step, init, init_start + r * init_row_step,
-                init_row_step, out, out_start + r * out_row_step, out_row_step, columns)
+                segment_length, b, b_start, b_step, b_segment_step, init,
+                init_start + r * init_row_step, init_row_step, out,
+                out_start + r * out_row_step, out_row_step, columns)
         left = n_rows - r
         if left >= 12:
             _twelve_narrow(*args)
