@@ -11,6 +11,10 @@ Measured per batch of 128 on 2 threads against im2col with BLAS
 filters BLAS's products are efficient, and on 7x7 maps a row of outputs is too short for
 the register blocks (measured both ways): :func:`applies` keeps those on the im2col path.
 
+With up to 8 filters and receptive fields of :data:`MIN_PLANAR_DEPTH` values or more, the
+forward pass turns the product round (:func:`_planar_forward_images`): the filters are
+its rows and 16 neighbouring outputs its columns.
+
 Shapes as in :mod:`.conv_gemm`: ``x`` (N, H, W, C), weights ``wmat`` (KH * KW * C, F)
 with rows ordered (kh, kw, c), output (N, OH, OW, F), all passed flat.
 """
