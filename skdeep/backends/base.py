@@ -116,6 +116,17 @@ class Backend(ABC):
     def batch_norm_inference(self, rows, gamma, beta, running_mean, running_var, eps,
                              relu=False): ...
 
+    # Batch norm of maps (N, H, W, C) and the 2x2 max pooling after it (stride 2, no
+    # padding) as one operation (a pair fused by
+    # :func:`skdeep.nn.network.fuse_batch_norm_max_pool`): returns the pooled output and
+    # the cache; backward takes the pooled output's gradient and returns the maps'.
+    @abstractmethod
+    def batch_norm_max_pool_forward(self, x, fraction, positions, gamma, beta, eps,
+                                    running_mean, running_var, momentum, relu=False): ...
+
+    @abstractmethod
+    def batch_norm_max_pool_backward(self, dy, cache, gamma, dgamma, dbeta): ...
+
     # -- convolution, pooling, shortcuts, augmentation -------------------------------------
     @abstractmethod
     def conv2d(self, x, weights, bias, kernel, stride, geometry): ...

@@ -14,6 +14,7 @@ from ..ops.cpu import (
     losses,
     masks,
     norm,
+    norm_pool,
     optimizers,
     reduce,
     shortcut,
@@ -130,6 +131,8 @@ class CPUBackend(Backend):
     batch_norm_forward = staticmethod(norm.forward)
     batch_norm_backward = staticmethod(norm.backward)
     batch_norm_inference = staticmethod(norm.inference)
+    batch_norm_max_pool_forward = staticmethod(norm_pool.forward)
+    batch_norm_max_pool_backward = staticmethod(norm_pool.backward)
 
     # -- convolution, pooling, shortcuts, augmentation -------------------------------------
     def conv2d(self, x, weights, bias, kernel, stride, geometry):

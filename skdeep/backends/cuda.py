@@ -21,6 +21,7 @@ from ..ops.cuda import (
     losses,
     masks,
     norm,
+    norm_pool,
     optimizers,
     pool,
     reduce,
@@ -119,6 +120,8 @@ class CUDABackend(Backend):
     batch_norm_forward = staticmethod(norm.forward)
     batch_norm_backward = staticmethod(norm.backward)
     batch_norm_inference = staticmethod(norm.inference)
+    batch_norm_max_pool_forward = staticmethod(norm_pool.forward)
+    batch_norm_max_pool_backward = staticmethod(norm_pool.backward)
 
     # -- convolution, pooling, shortcuts, augmentation -------------------------------------
     conv2d = staticmethod(conv.conv2d)

@@ -42,6 +42,7 @@ class Network:
         self.layers = layers
         fuse_batch_norm_relu(layers)
         fuse_relu_max_pool(layers)
+        fuse_batch_norm_max_pool(layers)
         grow_dense_blocks(layers)
         self.inference_layers = inference_layers(layers)
         self.auxiliary_outputs = [layer for layer in layers if isinstance(layer, AuxiliaryOutput)]
@@ -241,6 +242,27 @@ class Network:
 
     def is_finite(self):
         return self.backend.is_finite(self.theta)
+
+
+def fuse_batch_norm_max_pool(layers):
+    """Let each trainable batch norm layer followed by a 2x2 max pooling layer (stride 2,
+    no padding; directly, or after a ReLU the batch norm layer applies) pool as well.
+
+    The backend then normalizes and pools in one operation (on the CPU one pass over the
+    maps each way, :mod:`skdeep.ops.cpu.norm_pool`): the full-size normalized maps are
+    never written, nor the full-size gradient pooling would route back. The same values
+    and gradients as the separate layers, to the bit. All layers stay in the list; only
+    their ``pools`` / ``applied_before`` flags change.
+    """
+    for i, norm in enumerate(layers[:-1]):
+        if not isinstance(norm, BatchNorm) or norm.frozen:
+            continue
+        after = layers[i + 1]
+        if isinstance(after, Activation) and after.applied_before and i + 2 < len(layers):
+            after = layers[i + 2]
+        if (type(after) is MaxPool2D and not after.applies_relu and after.pool == (2, 2)
+                and after.stride == (2, 2) and after.pad == (0, 0)):
+            norm.pools = after.applied_before = True
 
 
 def fuse_relu_max_pool(layers):

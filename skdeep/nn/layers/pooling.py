@@ -48,7 +48,13 @@ class MaxPool2D(Pool2D):
     input for 2x2 windows, with the same result (the largest of clamped values is the
     clamped largest value)."""
 
+    applied_before = False
+    """Set by :func:`skdeep.nn.network.fuse_batch_norm_max_pool` when the batch norm layer
+    before this one pools: forward and backward then pass through."""
+
     def forward(self, x, ctx):
+        if self.applied_before:
+            return x
         backend = self.backend
         out, index = backend.max_pool2d(x, self.pool, self.stride, self.out_hw, self.pad)
         if self.applies_relu:
@@ -60,6 +66,8 @@ class MaxPool2D(Pool2D):
         return out
 
     def backward(self, dy):
+        if self.applied_before:
+            return dy
         if self.applies_relu:
             # The ReLU's gradient gates on out > 0, which holds where its input was > 0.
             dy = self.backend.activation_backward("relu", dy, self._out, self._out)

@@ -121,17 +121,24 @@ def _block_sums(kernel, n_rows, channels, *args):
     return partial.sum(axis=0)
 
 
-def batch_norm_training(rows, fraction, positions, gamma, beta, eps, out, relu=False):
-    """Batch norm of (rows, channels) with weighted batch statistics (then a ReLU when
-    ``relu``); fills ``out``, returns (mean, var, inv_std) in float64. ``rows`` may be a
-    channel slice of a wider array (see :func:`~skdeep.ops.cpu.flat.flat_rows`)."""
+def batch_norm_statistics(rows, fraction, positions, eps):
+    """The weighted batch mean, (biased) variance and ``1 / sqrt(var + eps)`` of each
+    channel of (rows, channels), in float64."""
     shift = rows[0].astype(np.float64)
     x, stride = flat_rows(rows)
     sums = _block_sums(_moment_blocks, *rows.shape, x, stride, len(rows), fraction, positions,
                        shift)
     mean = shift + sums[0]
     var = np.maximum(sums[1] - sums[0] * sums[0], 0.0)
-    inv_std = 1.0 / np.sqrt(var + eps)
+    return mean, var, 1.0 / np.sqrt(var + eps)
+
+
+def batch_norm_training(rows, fraction, positions, gamma, beta, eps, out, relu=False):
+    """Batch norm of (rows, channels) with weighted batch statistics (then a ReLU when
+    ``relu``); fills ``out``, returns (mean, var, inv_std) in float64. ``rows`` may be a
+    channel slice of a wider array (see :func:`~skdeep.ops.cpu.flat.flat_rows`)."""
+    mean, var, inv_std = batch_norm_statistics(rows, fraction, positions, eps)
+    x, stride = flat_rows(rows)
     over_ranges(_normalize_rows, len(rows), x, stride, mean.astype(rows.dtype),
                 inv_std.astype(rows.dtype), gamma, beta, _floor(relu, rows.dtype), out)
     return mean, var, inv_std
