@@ -96,6 +96,18 @@ def test_batch_norm_gradient_on_feature_maps(weighted):
     _check_layer(BatchNorm(2), x, fraction)
 
 
+@pytest.mark.parametrize("relu", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_batch_norm_that_pools_gradient(weighted, relu):
+    # Batch norm fused with the 2x2 max pooling after it (and the ReLU before that), on
+    # 5x4 maps: a row of pixels no window covers gets no gradient but moves the statistics.
+    x = np.random.default_rng(8).standard_normal((3, 5, 4, 2)) * 2 + 1
+    fraction = np.array([0.5, 0.2, 0.3]) if weighted else None
+    layer = BatchNorm(2)
+    layer.pools, layer.applies_relu = True, relu
+    _check_layer(layer, x, fraction)
+
+
 @pytest.mark.parametrize("name", sorted(LOSSES))
 def test_loss_gradient(name):
     rng = np.random.default_rng(8)
