@@ -2,9 +2,11 @@
 batch 128, training mode.
 
 The two pairs of the 32/64 network (``bench_cnn.py`` (b), ``bench_fashion.py``'s CNN), and
-LeNet-5-sized maps with 6 channels. skdeep runs the pair as one operation
-(``batch_norm_max_pool_forward`` / ``_backward``, what a fit runs since the layers are
-fused) and as its two layers' operations one after the other; PyTorch runs
+LeNet-5-sized maps with 6 channels, where one operation is slower than two (its channel
+loops are shorter than their vectors): networks fuse the pair from 16 channels on. skdeep
+runs the pair as one operation (``batch_norm_max_pool_forward`` / ``_backward``, what a
+fit runs since the layers are fused) and as its two layers' operations one after the
+other; PyTorch runs
 ``batch_norm`` then ``max_pool2d`` with autograd on channels-first maps. Timings alternate
 in one process (2 threads each); each ratio (fused skdeep against PyTorch) is the median
 over rounds.

@@ -12,9 +12,9 @@ from skdeep import CNNClassifier, CNNRegressor
 from skdeep.backends.cpu import CPU
 from skdeep.nn.layers import BatchNorm, MaxPool2D
 
-SPECS = [("conv", 4, 3), "bn", ("maxpool", 2), "relu", ("conv", 5, 3), "bn", "relu",
-         ("maxpool", 2), ("conv", 3, 3), "bn", ("maxpool", 3, 2), ("conv", 3, 1), "bn",
-         "gap"]
+SPECS = [("conv", 16, 3), "bn", ("maxpool", 2), "relu", ("conv", 16, 3), "bn", "relu",
+         ("maxpool", 2), ("conv", 6, 3), "bn", ("maxpool", 2), ("conv", 16, 1), "bn",
+         ("maxpool", 3, 1, 1), "gap"]
 
 
 def _separate_layers(monkeypatch):
@@ -36,11 +36,11 @@ def test_fused_are_the_batch_norms_before_a_2x2_max_pooling():
     X, y = _images()
     layers = _cnn().fit(X, y)._network.layers
     norms = [layer for layer in layers if isinstance(layer, BatchNorm)]
-    # directly before one; before the ReLU it applies, then one; before a 3x3 pooling;
-    # before no pooling
+    # directly before one; before the ReLU it applies, then one; 6 channels (too few);
+    # before a 3x3 pooling
     assert [norm.pools for norm in norms] == [True, True, False, False]
     pools = [layer for layer in layers if type(layer) is MaxPool2D]
-    assert [pool.applied_before for pool in pools] == [True, True, False]
+    assert [pool.applied_before for pool in pools] == [True, True, False, False]
 
 
 @pytest.mark.parametrize("weighted", [False, True])

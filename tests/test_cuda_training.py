@@ -113,7 +113,7 @@ CNN_CASES = [
         ("dual", ["bn", "relu", ("conv", 4, 3, 1, "same", 2), ("conv", 4, 1)], 2),
         ("avgpool", 3, 2, 1), "gap"])),
     # batch norm before 2x2 max pooling (one operation of the backend)
-    (CNNClassifier, dict(filters=(3,), batch_norm=True, pooling="max")),
+    (CNNClassifier, dict(filters=(16,), batch_norm=True, pooling="max")),
     # a ReLU right before max pooling (which applies it to the pooled maps)
     (CNNClassifier, dict(architecture=[("conv", 3, 3), "relu", ("maxpool", 2), "gap"])),
     # the first conv block frozen: the optimizer updates the trainable part of theta only
