@@ -21,7 +21,7 @@ def _separate_layers(monkeypatch):
     monkeypatch.setattr(skdeep.nn.network, "fuse_batch_norm_max_pool", lambda layers: None)
 
 
-def _images(n=40, size=13, seed=0, dtype=np.float32):
+def _images(n=40, size=26, seed=0, dtype=np.float32):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, 2, size, size)).astype(dtype)
     return X, (X[:, 0, 3:9, 3:9].mean(axis=(1, 2)) > 0).astype(int)
@@ -41,11 +41,16 @@ def test_fused_are_the_batch_norms_before_a_2x2_max_pooling():
     assert [norm.pools for norm in norms] == [True, True, False, False]
     pools = [layer for layer in layers if type(layer) is MaxPool2D]
     assert [pool.applied_before for pool in pools] == [True, True, False, False]
+    # the same network on 12x12 images: the second pair's maps (6x6) are too small
+    X, y = _images(size=12)
+    norms = [layer for layer in _cnn().fit(X, y)._network.layers
+             if isinstance(layer, BatchNorm)]
+    assert [norm.pools for norm in norms] == [True, False, False, False]
 
 
 @pytest.mark.parametrize("weighted", [False, True])
 def test_cnn_fit_and_predictions_equal_separate_layers(monkeypatch, weighted):
-    X, y = _images()  # 13x13 maps: a pixel row and column no window covers
+    X, y = _images()  # 13x13 maps after the first pooling: a row and column no window covers
     weights = np.arange(len(X)) % 3 + 0.5 if weighted else None
     fused = _cnn().fit(X, y, sample_weight=weights)
     _separate_layers(monkeypatch)
@@ -60,7 +65,7 @@ def test_cnn_fit_and_predictions_equal_separate_layers(monkeypatch, weighted):
 
 
 def test_float64_regressor_equals_separate_layers(monkeypatch):
-    X, _ = _images(size=12, dtype=np.float64)
+    X, _ = _images(size=16, dtype=np.float64)
     y = X[:, 1].mean(axis=(1, 2))
     fused = _cnn(CNNRegressor, dropout=0.2).fit(X, y)
     _separate_layers(monkeypatch)

@@ -112,8 +112,6 @@ CNN_CASES = [
         ("concat", [("conv", 2, 1)], [("maxpool", 3, 1, 1), ("conv", 2, 1)]),
         ("dual", ["bn", "relu", ("conv", 4, 3, 1, "same", 2), ("conv", 4, 1)], 2),
         ("avgpool", 3, 2, 1), "gap"])),
-    # batch norm before 2x2 max pooling (one operation of the backend)
-    (CNNClassifier, dict(filters=(16,), batch_norm=True, pooling="max")),
     # a ReLU right before max pooling (which applies it to the pooled maps)
     (CNNClassifier, dict(architecture=[("conv", 3, 3), "relu", ("maxpool", 2), "gap"])),
     # the first conv block frozen: the optimizer updates the trainable part of theta only
@@ -270,3 +268,20 @@ def test_loss_without_masks_is_the_same_on_cuda():
     assert np.isfinite(cpu._monitor.best_clean_loss)
     assert_allclose(gpu._monitor.best_clean_loss, cpu._monitor.best_clean_loss, rtol=1e-9)
     _assert_same_model(cpu, gpu, X_TAB, rtol=1e-9)
+
+
+def test_cnn_with_batch_norm_that_pools_trained_on_cuda_equals_cpu(monkeypatch):
+    # Batch norm and the 2x2 max pooling after it as one backend operation (fused from
+    # 8x8 maps; these are 5x5).
+    import skdeep.nn.network
+
+    monkeypatch.setattr(skdeep.nn.network, "MIN_FUSED_POSITIONS", 1)
+
+    def make(device):
+        return CNNClassifier(filters=(16,), batch_norm=True, pooling="max", kernel_size=3,
+                             hidden_layer_sizes=(4,), max_iter=1, batch_size=None,
+                             random_state=0, device=device)
+
+    cpu, gpu = _fit_both(make, X_IMG, Y_IMG)
+    assert any(getattr(layer, "pools", False) for layer in cpu._network.layers)
+    _assert_same_model(cpu, gpu, X_IMG, rtol=1e-9)
