@@ -2,6 +2,7 @@
 ``bench_pooling.py``): the timer and the command line."""
 
 import argparse
+import statistics
 import time
 
 from _report import replace_section
@@ -19,6 +20,21 @@ def best_time(function, repeats):
         function()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def interleaved(sides, rounds, repeats):
+    """Time each side's (forward, backward) pair, the sides alternating, over ``rounds``.
+
+    Returns the fastest time of each pass per side (ms) and, per pass, the median over
+    rounds of the first side's time over the last side's (the anchor, PyTorch)."""
+    times = [[[], []] for _ in sides]
+    for _ in range(rounds):
+        for side, passes in enumerate(sides):
+            for step, function in enumerate(passes):
+                times[side][step].append(best_time(function, repeats))
+    ratios = [statistics.median(ours / theirs for ours, theirs in
+                                zip(times[0][step], times[-1][step])) for step in (0, 1)]
+    return [[min(t) * 1e3 for t in side] for side in times], ratios
 
 
 def run(doc, script, section, measure, report, repeats):

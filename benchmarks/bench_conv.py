@@ -14,10 +14,9 @@ of skdeep's time (as a fit runs it) over PyTorch's.
     python benchmarks/bench_conv.py --write docs/benchmarks.md
 """
 
-import statistics
 
 import numpy as np
-from _against_torch import best_time, run
+from _against_torch import interleaved, run
 
 from skdeep.ops.cpu import conv
 from skdeep.ops.cpu.threads import kernel_threads
@@ -89,15 +88,8 @@ def measure(rounds, repeats):
             sides = [skdeep_passes(x, wmat, bias, kernel, stride, need_dx, None),
                      skdeep_passes(x, wmat, bias, kernel, stride, need_dx, "gemm"),
                      torch_passes(x, wmat, bias, kernel, stride, need_dx)]
-            times = [[[], []] for _ in sides]
-            for _ in range(rounds):
-                for side, passes in enumerate(sides):
-                    for step, function in enumerate(passes):
-                        times[side][step].append(best_time(function, repeats))
-            ratios = [statistics.median(ours / theirs for ours, theirs in
-                                        zip(times[0][step], times[2][step])) for step in (0, 1)]
-            rows.append((name, (size, channels, filters, kernel, stride),
-                         [[min(t) * 1e3 for t in side] for side in times], ratios))
+            times, ratios = interleaved(sides, rounds, repeats)
+            rows.append((name, (size, channels, filters, kernel, stride), times, ratios))
             print(rows[-1], flush=True)
     return rows
 

@@ -14,10 +14,9 @@ over rounds.
     python benchmarks/bench_norm_pool.py --write docs/benchmarks.md
 """
 
-import statistics
 
 import numpy as np
-from _against_torch import best_time, run
+from _against_torch import interleaved, run
 
 from skdeep.backends import CPU
 from skdeep.ops.cpu.threads import kernel_threads
@@ -92,16 +91,8 @@ def measure(rounds, repeats):
         for size, channels in CASES:
             x = rng.standard_normal((BATCH, size, size, channels)).astype(np.float32)
             sides = (skdeep_fused(x), skdeep_separate(x), torch_pass(x))
-            times = [[[], []] for _ in sides]
-            ratios = [[], []]
-            for _ in range(rounds):
-                for side, passes in enumerate(sides):
-                    for step, function in enumerate(passes):
-                        times[side][step].append(best_time(function, repeats))
-                for step in range(2):
-                    ratios[step].append(times[0][step][-1] / times[2][step][-1])
-            rows.append(((size, channels), [[min(t) * 1e3 for t in side] for side in times],
-                         [statistics.median(r) for r in ratios]))
+            times, ratios = interleaved(sides, rounds, repeats)
+            rows.append(((size, channels), times, ratios))
             print(rows[-1], flush=True)
     return rows
 

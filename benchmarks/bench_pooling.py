@@ -11,10 +11,9 @@ between the two in one process (2 threads each) and each ratio is the median ove
     python benchmarks/bench_pooling.py --write docs/benchmarks.md
 """
 
-import statistics
 
 import numpy as np
-from _against_torch import best_time, run
+from _against_torch import interleaved, run
 
 from skdeep.backends import CPU
 from skdeep.ops.cpu.threads import kernel_threads
@@ -80,17 +79,8 @@ def measure(rounds, repeats):
             x = rng.standard_normal((BATCH, size, size, channels)).astype(np.float32)
             ours = skdeep_pass(x, window, stride, padding)
             theirs = torch_pass(x, window, stride, padding)
-            ratios = [[], []]
-            times = [[[], []], [[], []]]
-            for _ in range(rounds):
-                for side, passes in enumerate((ours, theirs)):
-                    for step, function in enumerate(passes):
-                        times[side][step].append(best_time(function, repeats))
-                for step in range(2):
-                    ratios[step].append(times[0][step][-1] / times[1][step][-1])
-            rows.append(((size, channels, window, stride, padding),
-                         [min(t) * 1e3 for t in times[0]], [min(t) * 1e3 for t in times[1]],
-                         [statistics.median(r) for r in ratios]))
+            times, ratios = interleaved((ours, theirs), rounds, repeats)
+            rows.append(((size, channels, window, stride, padding), *times, ratios))
             print(rows[-1], flush=True)
     return rows
 

@@ -256,8 +256,8 @@ def fuse_batch_norm_max_pool(layers):
     pooling layer (stride 2, no padding; directly, or after a ReLU the batch norm layer
     applies) on maps of :data:`MIN_FUSED_POSITIONS` pixels or more pool as well.
 
-    The backend then normalizes and pools in one operation (on the CPU one pass over the
-    maps each way, :mod:`skdeep.ops.cpu.norm_pool`): the full-size normalized maps are
+    The backend then normalizes and pools in one operation (on the CPU batch norm's own
+    passes, :mod:`skdeep.ops.cpu.norm_pool`): the full-size normalized maps are
     never written, nor the full-size gradient pooling would route back. The same values
     and gradients as the separate layers, to the bit. All layers stay in the list; only
     their ``pools`` / ``applied_before`` flags change. With fewer channels the kernels'

@@ -1,4 +1,4 @@
-"""Batch norm followed by 2x2 max pooling (stride 2, no padding), one pass each way.
+"""Batch norm followed by 2x2 max pooling (stride 2, no padding) in batch norm's passes.
 
 A pair fused by :func:`skdeep.nn.network.fuse_batch_norm_max_pool`. Apart, batch norm
 writes its whole output and pooling reads it back to keep a quarter; on the way back

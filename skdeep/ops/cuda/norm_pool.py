@@ -1,7 +1,7 @@
 """Batch norm followed by 2x2 max pooling (stride 2, no padding) on the GPU.
 
 The pair :func:`skdeep.nn.network.fuse_batch_norm_max_pool` hands to the backend as one
-operation. On the CPU it is one pass each way (:mod:`skdeep.ops.cpu.norm_pool`); here it
+operation. On the CPU it runs in batch norm's passes (:mod:`skdeep.ops.cpu.norm_pool`); here it
 is still the two layers' kernels one after the other (the same values, without the CPU's
 saving in memory traffic: no GPU has measured a fused version yet).
 """
