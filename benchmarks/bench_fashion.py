@@ -78,7 +78,7 @@ def run_skdeep_cnn(X_train, y_train, X_test, y_test):
 
 def run_torch_cnn(X_train, y_train, X_test, y_test):
     import torch
-    from bench_cnn import NETWORKS, torch_model
+    from _networks import NETWORKS, torch_model
 
     spec = dict(NETWORKS["b"], epochs=1)
     model = torch_model(spec, 0)
@@ -175,8 +175,10 @@ def fastest_rounds(systems, rounds):
 def report(best, rounds):
     lines = [f"60,000 training / 10,000 test images, float32; each system in its own process, "
              f"{rounds} interleaved rounds, the fastest round of each; peak memory is the "
-             f"process's peak RSS (every process reads the data with `skdeep.datasets`, so each "
-             f"counts the same imports and the same 188 MB of float32 data). Machine: "
+             f"process's peak RSS: each holds the same 219 MB of float32 data (read with "
+             f"`skdeep.datasets`, which imports NumPy alone) and imports only its own system "
+             f"(the PyTorch process no scikit-learn or Numba, the scikit-learn process no "
+             f"Numba). Machine: "
              f"{platform.machine()}, measured with "
              f"`python benchmarks/bench_fashion.py --rounds {rounds}`."]
     for title, epochs, ours, anchor in WORKLOADS.values():

@@ -174,3 +174,27 @@ def test_every_folder_of_code_is_a_package_that_setuptools_installs():
     assert not missing
     found = set(find_packages(str(PACKAGE.parent), include=["skdeep*"]))
     assert {_module_name(f / "__init__.py") for f in folders} <= found
+
+
+def test_reading_data_imports_neither_scikit_learn_nor_numba():
+    # skdeep's estimators and kernels load on first use: a process that only reads data
+    # (a benchmark's PyTorch worker, a data-preparation script) holds NumPy alone.
+    import subprocess
+    import sys
+
+    code = ("import sys, skdeep.datasets; "
+            "print(sorted(m for m in ('sklearn', 'numba', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True, cwd=PACKAGE.parent)
+    assert out.stdout.strip() == "[]"
+
+
+def test_public_names_load_on_first_use():
+    from skdeep._mlp import MLPClassifier
+    from skdeep.ops import conv2d
+
+    assert skdeep.MLPClassifier is MLPClassifier
+    assert skdeep.ops.conv2d is conv2d
+    assert set(skdeep.__all__) <= set(dir(skdeep))
+    with pytest.raises(AttributeError, match="no attribute 'MLPClasifier'"):
+        skdeep.MLPClasifier  # noqa: B018
