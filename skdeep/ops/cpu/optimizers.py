@@ -1,7 +1,10 @@
 """The optimizers' update loops on the CPU: one fused Numba loop each over flat vectors.
 
 Compiled with ``error_model="numpy"`` and called with scalars in the parameters' dtype:
-float32 updates stay in float32 and vectorize.
+float32 updates stay in float32. Each iteration computes its new values in locals and
+stores each array once, last: the earlier form, which read ``m[i]`` back after storing it,
+was 4x slower on some arrays (Adam on 235,146 float32 parameters from ``rng.random``: 350 us
+instead of 86, the same bits; on others both took about 90 us).
 """
 
 import math
@@ -14,37 +17,47 @@ from .._scalars import typed
 @njit(cache=True, error_model="numpy")
 def _momentum_step(theta, grad, velocity, lr, momentum, nesterov):
     for i in range(theta.size):
-        velocity[i] = momentum * velocity[i] - lr * grad[i]
+        g = grad[i]
+        new_velocity = momentum * velocity[i] - lr * g
         if nesterov:
-            theta[i] += momentum * velocity[i] - lr * grad[i]
+            new_theta = theta[i] + (momentum * new_velocity - lr * g)
         else:
-            theta[i] += velocity[i]
+            new_theta = theta[i] + new_velocity
+        velocity[i] = new_velocity
+        theta[i] = new_theta
 
 
 @njit(cache=True, error_model="numpy")
 def _adagrad_step(theta, grad, sq_sum, lr, eps):
     for i in range(theta.size):
         g = grad[i]
-        sq_sum[i] += g * g
-        theta[i] -= lr * g / (math.sqrt(sq_sum[i]) + eps)
+        new_sq_sum = sq_sum[i] + g * g
+        new_theta = theta[i] - lr * g / (math.sqrt(new_sq_sum) + eps)
+        sq_sum[i] = new_sq_sum
+        theta[i] = new_theta
 
 
 @njit(cache=True, error_model="numpy")
 def _rmsprop_step(theta, grad, sq_avg, lr, rho, one_minus_rho, eps):
     for i in range(theta.size):
         g = grad[i]
-        sq_avg[i] = rho * sq_avg[i] + one_minus_rho * g * g
-        theta[i] -= lr * g / (math.sqrt(sq_avg[i]) + eps)
+        new_sq_avg = rho * sq_avg[i] + one_minus_rho * g * g
+        new_theta = theta[i] - lr * g / (math.sqrt(new_sq_avg) + eps)
+        sq_avg[i] = new_sq_avg
+        theta[i] = new_theta
 
 
 @njit(cache=True, error_model="numpy")
 def _adadelta_step(theta, grad, sq_avg, delta_avg, lr, rho, one_minus_rho, eps):
     for i in range(theta.size):
         g = grad[i]
-        sq_avg[i] = rho * sq_avg[i] + one_minus_rho * g * g
-        delta = math.sqrt(delta_avg[i] + eps) / math.sqrt(sq_avg[i] + eps) * g
-        delta_avg[i] = rho * delta_avg[i] + one_minus_rho * delta * delta
-        theta[i] -= lr * delta
+        new_sq_avg = rho * sq_avg[i] + one_minus_rho * g * g
+        delta = math.sqrt(delta_avg[i] + eps) / math.sqrt(new_sq_avg + eps) * g
+        new_delta_avg = rho * delta_avg[i] + one_minus_rho * delta * delta
+        new_theta = theta[i] - lr * delta
+        sq_avg[i] = new_sq_avg
+        delta_avg[i] = new_delta_avg
+        theta[i] = new_theta
 
 
 @njit(cache=True, error_model="numpy")
@@ -54,9 +67,12 @@ def _adam_step(theta, grad, m, v, step_size, beta_1, one_minus_beta_1, beta_2,
     # and eps_hat (Kingma & Ba, section 2), so the loop has one sqrt and one division.
     for i in range(theta.size):
         g = grad[i]
-        m[i] = beta_1 * m[i] + one_minus_beta_1 * g
-        v[i] = beta_2 * v[i] + one_minus_beta_2 * g * g
-        theta[i] -= step_size * m[i] / (math.sqrt(v[i]) + eps_hat)
+        new_m = beta_1 * m[i] + one_minus_beta_1 * g
+        new_v = beta_2 * v[i] + one_minus_beta_2 * g * g
+        new_theta = theta[i] - step_size * new_m / (math.sqrt(new_v) + eps_hat)
+        m[i] = new_m
+        v[i] = new_v
+        theta[i] = new_theta
 
 
 def sgd_step(theta, grad, lr):
