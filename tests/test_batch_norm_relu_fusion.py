@@ -1,6 +1,6 @@
-"""A batch norm layer followed by a ReLU applies the ReLU itself
-(:func:`skdeep.nn.network.fuse_batch_norm_relu`): the results must be those of the two
-separate layers, to the bit on the CPU, while training, predicting and with frozen
+"""A batch norm layer followed by a ReLU, directly or across a max pooling layer, applies
+the ReLU itself (:func:`skdeep.nn.network.fuse_batch_norm_relu`): the results must be those
+of the separate layers, to the bit on the CPU, while training, predicting and with frozen
 layers."""
 
 import numpy as np
@@ -9,7 +9,7 @@ from numpy.testing import assert_array_equal
 
 import skdeep.nn.network
 from skdeep import CNNClassifier, MLPRegressor
-from skdeep.nn.layers import Activation, BatchNorm
+from skdeep.nn.layers import Activation, BatchNorm, MaxPool2D
 
 
 def _separate_layers(monkeypatch):
@@ -79,3 +79,47 @@ def test_frozen_batch_norm_before_a_relu_equals_separate_layers(monkeypatch):
     _separate_layers(monkeypatch)
     separate = _cnn(init_from=source, freeze="features").fit(X, y)
     assert_array_equal(fused.predict_proba(X), separate.predict_proba(X))
+
+
+# Batch norm, max pooling, ReLU (skdeep's conv blocks): 16 channels (batch norm then pools
+# too), 4 channels (a separate pooling layer over clamped maps), overlapping padded 3x3
+# windows (windows of only clamped values share their zeros), a ReLU after the pooling with
+# no batch norm before it (left alone).
+POOLED_SPECS = [("conv", 16, 3), "bn", ("maxpool", 2), "relu", ("conv", 4, 3), "bn",
+                ("maxpool", 3, 1, 1), "relu", ("conv", 4, 3), ("maxpool", 2), "relu", "gap"]
+
+
+def _pooled_cnn(**params):
+    return CNNClassifier(architecture=POOLED_SPECS, hidden_layer_sizes=(5,), max_iter=3,
+                         batch_size=16, random_state=0, **params)
+
+
+def _pooled_images(n=48, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 1, 22, 22)).astype(np.float32)
+    return X, (X[:, 0, 4:12, 4:12].mean(axis=(1, 2)) > 0).astype(int)
+
+
+def test_batch_norm_applies_the_relu_after_a_max_pooling():
+    X, y = _pooled_images()
+    layers = _pooled_cnn().fit(X, y)._network.layers
+    norms = [layer for layer in layers if isinstance(layer, BatchNorm)]
+    assert [(norm.applies_relu, norm.pools) for norm in norms] == [(True, True), (True, False)]
+    relus = [layer for layer in layers if isinstance(layer, Activation)]
+    assert [relu.applied_before for relu in relus] == [True, True, False, False]  # + dense's
+    assert not any(layer.applies_relu for layer in layers if type(layer) is MaxPool2D)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_relu_across_max_pooling_equals_separate_layers(monkeypatch, weighted):
+    X, y = _pooled_images()
+    weights = np.arange(len(X)) % 3 + 0.5 if weighted else None
+    fused = _pooled_cnn().fit(X, y, sample_weight=weights)
+    _separate_layers(monkeypatch)
+    separate = _pooled_cnn().fit(X, y, sample_weight=weights)
+    assert not any(layer.applies_relu for layer in separate._network.layers
+                   if isinstance(layer, BatchNorm))
+    for a, b in zip(fused.coefs_, separate.coefs_):
+        assert_array_equal(a, b)
+    assert_array_equal(fused.predict_proba(X), separate.predict_proba(X))
+    assert fused.loss_curve_ == separate.loss_curve_

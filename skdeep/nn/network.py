@@ -294,15 +294,27 @@ def fuse_relu_max_pool(layers):
 
 
 def fuse_batch_norm_relu(layers):
-    """Let each batch norm layer directly followed by a ReLU layer apply that ReLU itself.
+    """Let each batch norm layer followed by a ReLU layer, directly or across a max pooling
+    layer, apply that ReLU itself.
 
     The pair computes the same values (the same expressions, to the bit on the CPU), but
     the output is written once instead of twice, the ReLU keeps no copy of its input, and
     the backward pass gates the gradient inside batch norm's own passes. Both layers stay
     in the list (summaries, transfer and export see them as before); only their
     ``applies_relu`` / ``applied_before`` flags change.
+
+    Across max pooling (skdeep's conv blocks: batch norm, pooling, ReLU) the ReLU moves
+    before the pooling: ``max(relu(x)) == relu(max(x))``, and the gradients are the same
+    bits (a window whose largest value is positive routes ``dy`` to the same position
+    either way; any other window's gradient is gated to zero either way). Then
+    :func:`fuse_batch_norm_max_pool` can take the pooling into batch norm's passes too.
     """
-    for norm, activation in zip(layers, layers[1:]):
-        if (isinstance(norm, BatchNorm) and isinstance(activation, Activation)
-                and activation.name == "relu"):
+    for i, norm in enumerate(layers):
+        if not isinstance(norm, BatchNorm):
+            continue
+        after = layers[i + 1:i + 3]
+        if after and type(after[0]) is MaxPool2D and not after[0].applies_relu:
+            after = after[1:]
+        activation = after[0] if after else None
+        if isinstance(activation, Activation) and activation.name == "relu":
             norm.applies_relu = activation.applied_before = True
