@@ -1,4 +1,4 @@
-"""CPU kernels over ranges of items on a thread pool: same results for any split."""
+"""CPU kernels over ranges of items on the kernel workers: same results for any split."""
 
 import numpy as np
 import pytest
@@ -66,7 +66,7 @@ def test_each_range_gets_its_own_scratch_buffers(monkeypatch, cores):
     assert len(made) == cores  # one set of buffers per range, none shared between threads
 
 
-def test_an_error_in_a_pool_thread_reaches_the_caller(monkeypatch):
+def test_an_error_in_a_worker_reaches_the_caller(monkeypatch):
     monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
     monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 4)
     with threads.kernel_threads(), pytest.raises(ValueError, match="past the limit"):
@@ -125,3 +125,81 @@ def test_large_dense_products_are_the_same_on_any_number_of_threads(monkeypatch)
     for result in results[1:]:
         np.testing.assert_array_equal(result, results[0])
     np.testing.assert_allclose(results[0], x @ w, rtol=1e-12)
+
+
+@njit(nogil=True)
+def _fails_before(limit, x, first, stop):
+    for i in range(first, stop):
+        if i < limit:
+            raise ValueError("item before the limit")
+        x[i] = 1.0
+
+
+def test_an_error_in_the_calling_threads_range_waits_for_the_workers(monkeypatch):
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
+    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 2)
+    x = np.zeros(8)
+    with threads.kernel_threads(), pytest.raises(ValueError, match="before the limit"):
+        threads.over_ranges(_fails_before, 8, 1, x)
+    np.testing.assert_array_equal(x[4:], 1.0)  # the worker's range ran to its end
+    with threads.kernel_threads():  # and the workers take the next call
+        threads.over_ranges(_fails_before, 8, 0, x)
+    np.testing.assert_array_equal(x, 1.0)
+
+
+def test_workers_that_went_to_sleep_wake_for_the_next_range(monkeypatch):
+    from skdeep.ops.cpu import workers
+
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
+    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 3)
+    monkeypatch.setattr(workers, "IDLE_SPIN_LOADS", 1)  # sleep at once after each range
+    monkeypatch.setattr(workers, "WAIT_SPIN_LOADS", 1)
+    x = np.arange(30, dtype=np.float64)
+    for _ in range(20):
+        out = np.full(30, np.nan)
+        with threads.kernel_threads():
+            threads.over_ranges(_squares, 30, x, out)
+        np.testing.assert_array_equal(out, x * x)
+
+
+def test_threads_calling_at_once_each_get_their_whole_result(monkeypatch):
+    # One caller at a time uses the workers; another runs its whole range itself.
+    import concurrent.futures
+
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
+    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 2)
+    x = np.arange(5000, dtype=np.float64)
+
+    def squares(_):
+        out = np.full(5000, np.nan)
+        for _ in range(20):
+            with threads.kernel_threads():
+                threads.over_ranges(_squares, 5000, x, out)
+        return out
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        for out in pool.map(squares, range(8)):
+            np.testing.assert_array_equal(out, x * x)
+
+
+def test_a_forked_child_starts_workers_of_its_own(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
+    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 2)
+    x = np.arange(1000, dtype=np.float64)
+    out = np.empty(1000)
+    with threads.kernel_threads():
+        threads.over_ranges(_squares, 1000, x, out)  # the parent's workers exist
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        result = pool.apply_async(_split_squares_sum, (1000,)).get(timeout=60)
+    assert result == float(np.sum(x * x))
+
+
+def _split_squares_sum(n):
+    x = np.arange(n, dtype=np.float64)
+    out = np.full(n, np.nan)
+    with threads.kernel_threads():
+        threads.over_ranges(_squares, n, x, out)
+    return float(np.sum(out))

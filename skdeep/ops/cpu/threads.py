@@ -2,7 +2,8 @@
 
 The kernels are serial Numba functions that release the GIL (``nogil=True``) and work on
 a range of items (images, chunks of images, blocks of rows): :func:`over_ranges` splits
-the items into one contiguous range per core and runs the ranges on a thread pool. Serial
+the items into one contiguous range per core and runs the others on the workers of
+:mod:`.workers`. Serial
 kernels compile several times faster than ``parallel=True`` ones (whose ``prange`` loops
 Numba outlines and compiles as separate parallel functions), which is most of what a first
 fit on a fresh install waits for.
@@ -14,15 +15,15 @@ outside it (a dense network, whose matrix products use BLAS's threads) kernels r
 whole range in the calling thread.
 """
 
-import concurrent.futures
 import contextlib
 import functools
-import os
 import threading
 
 import numba
 import numpy as np
 from threadpoolctl import ThreadpoolController
+
+from .workers import run_split
 
 
 @functools.cache
@@ -52,32 +53,6 @@ def numba_owns_cores():
     return bool(getattr(_state, "depth", 0))
 
 
-_pool, _pool_workers = None, 0
-_pool_lock = threading.Lock()
-
-
-def _thread_pool(workers):
-    """The kernels' thread pool, with at least ``workers`` threads (a larger
-    ``numba.set_num_threads`` later replaces it)."""
-    global _pool, _pool_workers
-    with _pool_lock:
-        if _pool_workers < workers:
-            if _pool is not None:
-                _pool.shutdown(wait=False)
-            _pool = concurrent.futures.ThreadPoolExecutor(workers, "skdeep-kernel")
-            _pool_workers = workers
-        return _pool
-
-
-def _forget_pool():
-    """A forked child has none of its parent's threads: start a new pool when needed."""
-    global _pool, _pool_workers, _pool_lock
-    _pool, _pool_workers, _pool_lock = None, 0, threading.Lock()
-
-
-os.register_at_fork(after_in_child=_forget_pool)
-
-
 def range_bounds(n_items, n_parts):
     """``n_parts + 1`` increasing bounds splitting ``range(n_items)`` into near-equal parts."""
     return [n_items * part // n_parts for part in range(n_parts + 1)]
@@ -85,19 +60,20 @@ def range_bounds(n_items, n_parts):
 
 MIN_VALUES_PER_THREAD = 32768
 """A call whose largest array has fewer values per core runs in the calling thread: the
-thread pool's hand-over (tens of microseconds) would cost more than it saves."""
+hand-over to the workers (15-50 us, :mod:`.workers`) would cost more than it saves."""
 ELEMENTWISE_SPLIT_FACTOR = 8
 """Element-wise kernels, which do little per value, split only at this many times
-:data:`MIN_VALUES_PER_THREAD` values per core: a hand-over costs about 50 us on these
-virtual machines (waking the other core), and a ReLU over 150,000 values took 68 us on
-two threads against 24 us on one (over 1.6 million: 209 against 339 us)."""
+:data:`MIN_VALUES_PER_THREAD` values per core: with a thread pool, whose hand-over cost
+about 50 us on these virtual machines (waking the other core), a ReLU over 150,000 values
+took 68 us on two threads against 24 us on one (over 1.6 million: 209 against 339 us)."""
 
 
 def over_ranges(kernel, n_items, *args, scratch=None, elementwise=False):
     """Run ``kernel(*args, start, stop)`` over ranges that cover ``range(n_items)``.
 
     Inside :func:`kernel_threads`, one contiguous range per core (``numba.get_num_threads()``),
-    the first in the calling thread and the others on a thread pool; elsewhere, or for
+    the first in the calling thread and the others on :mod:`.workers` (when another thread
+    is using them, the calling thread runs the whole range); elsewhere, or for
     small arrays (see ``MIN_VALUES_PER_THREAD``; ``elementwise``: see
     ``ELEMENTWISE_SPLIT_FACTOR``), one call for the whole range. Kernels
     must write disjoint outputs per item, so the result does not depend on the split.
@@ -113,12 +89,6 @@ def over_ranges(kernel, n_items, *args, scratch=None, elementwise=False):
         kernel(*args, *buffers(), 0, n_items)
         return
     bounds = range_bounds(n_items, parts)
-    pool = _thread_pool(parts - 1)
-    futures = [pool.submit(kernel, *args, *buffers(), start, stop)
-               for start, stop in zip(bounds[1:-1], bounds[2:])]
-    try:
-        kernel(*args, *buffers(), bounds[0], bounds[1])
-    finally:
-        concurrent.futures.wait(futures)
-    for future in futures:
-        future.result()  # raises what a pool thread raised
+    ranges = [(*args, *buffers(), start, stop) for start, stop in zip(bounds, bounds[1:])]
+    if not run_split(kernel, ranges[0], ranges[1:]):
+        kernel(*ranges[0][:-2], 0, n_items)  # another thread is using the workers
