@@ -34,7 +34,10 @@ class Backend(ABC):
     def empty(self, shape, dtype): ...
 
     @abstractmethod
-    def zeros(self, shape, dtype): ...
+    def zeros(self, shape, dtype, slot=None):
+        """Zeros; ``slot`` (an int) places a flat vector that update loops stream through
+        together with others of other slots (on the CPU ``slot`` KB into a 4 KB page, see
+        :func:`skdeep.ops.cpu.flat.placed_zeros`; ignored on a GPU)."""
 
     @abstractmethod
     def copy(self, a): ...

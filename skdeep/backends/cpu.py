@@ -11,6 +11,7 @@ from ..ops.cpu import (
     concat,
     conv,
     dense,
+    flat,
     losses,
     masks,
     norm,
@@ -74,8 +75,8 @@ class CPUBackend(Backend):
     def empty(self, shape, dtype):
         return np.empty(shape, dtype)
 
-    def zeros(self, shape, dtype):
-        return np.zeros(shape, dtype)
+    def zeros(self, shape, dtype, slot=None):
+        return np.zeros(shape, dtype) if slot is None else flat.placed_zeros(shape, dtype, slot)
 
     def copy(self, a):
         return a.copy()

@@ -74,7 +74,9 @@ class CUDABackend(Backend):
         return a.copy_to_host() if arrays.is_device_array(a) else np.asarray(a)
 
     empty = staticmethod(arrays.empty)
-    zeros = staticmethod(arrays.zeros)
+    @staticmethod
+    def zeros(shape, dtype, slot=None):
+        return arrays.zeros(shape, dtype)  # device memory has no 4K aliasing to avoid
     copy = staticmethod(arrays.copy)
     copy_into = staticmethod(arrays.copy_into)
     is_finite = staticmethod(reduce.is_finite)

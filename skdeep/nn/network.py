@@ -58,8 +58,9 @@ class Network:
         self.n_frozen = sum(int(np.prod(s.shape)) for _, s in frozen)
         self.n_decay = sum(int(np.prod(s.shape)) for _, s in trainable if s.decay)
         size = sum(int(np.prod(s.shape)) for _, s in self._specs)
-        self.theta = np.zeros(size, dtype=self.dtype)
-        self.grad = np.zeros(size, dtype=self.dtype)
+        host = host_backend()  # update loops stream through theta, grad and the optimizer's
+        self.theta = host.zeros(size, self.dtype, slot=0)  # state: placed apart (slots)
+        self.grad = host.zeros(size, self.dtype, slot=1)
         self._bind()
         # A layer needs the gradient of its input only when some layer before it trains.
         trains_before = False
@@ -111,7 +112,7 @@ class Network:
             return self
         old = self.backend
         self.theta = backend.asarray(old.to_numpy(self.theta))
-        self.grad = backend.zeros(self.theta.shape, self.dtype)
+        self.grad = backend.zeros(self.theta.shape, self.dtype, slot=1)
         for layer in self.layers:
             layer.release_caches()
             for name in layer.buffers:

@@ -31,8 +31,8 @@ class Optimizer:
         self.backend = host_backend() if backend is None else backend
         for name in self.hyperparameters:
             setattr(self, name, hyperparameters[name])
-        for name in self.state:
-            setattr(self, name, self.backend.zeros(size, dtype))
+        for slot, name in enumerate(self.state, start=2):  # theta and grad: slots 0 and 1
+            setattr(self, name, self.backend.zeros(size, dtype, slot=slot))
 
     def to_backend(self, backend):
         """Move the state arrays to ``backend`` (a copy); returns self."""

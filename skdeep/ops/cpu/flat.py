@@ -13,6 +13,29 @@ from .threads import over_ranges
 BLOCK = 16384
 """Values per work item of an element-wise kernel."""
 
+PAGE_BYTES = 4096
+SLOT_BYTES = 1024
+
+
+def placed_zeros(shape, dtype, slot):
+    """Zeros that start ``slot * SLOT_BYTES`` bytes into a 4 KB page (``slot`` taken modulo
+    4): a view of a slightly larger array.
+
+    A loop that streams through several arrays and stores into some of them (an
+    optimizer's update of ``theta`` from ``grad`` and its state) stalls when a load lies a
+    few hundred bytes past a recent store modulo 4 KB, which the processor takes for the
+    same address until it has compared them in full (4K aliasing). Arrays a kilobyte apart
+    modulo 4 KB never are: Adam over 235,146 float32 parameters took 314 us a step inside an
+    MLP fit whose allocator had placed ``grad`` 192 bytes before the second moment, 107 us
+    on copies of the same arrays.
+    """
+    dtype = np.dtype(dtype)
+    size = int(np.prod(shape))
+    raw = np.zeros(size + PAGE_BYTES // dtype.itemsize, dtype=dtype)
+    skip = ((slot % (PAGE_BYTES // SLOT_BYTES)) * SLOT_BYTES - raw.ctypes.data) % PAGE_BYTES
+    first = skip // dtype.itemsize
+    return raw[first:first + size].reshape(shape)
+
 
 @njit(inline="always")
 def copy_run(dst, d0, src, s0, count):
