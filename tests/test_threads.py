@@ -203,3 +203,19 @@ def _split_squares_sum(n):
     with threads.kernel_threads():
         threads.over_ranges(_squares, n, x, out)
     return float(np.sum(out))
+
+
+def test_workers_hold_no_arrays_after_their_range(monkeypatch):
+    import gc
+    import weakref
+
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
+    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 2)
+    x = np.arange(100, dtype=np.float64)
+    out = np.empty(100)
+    with threads.kernel_threads():
+        threads.over_ranges(_squares, 100, x, out)
+    gone = weakref.ref(out)
+    del out
+    gc.collect()
+    assert gone() is None

@@ -75,6 +75,7 @@ class _Worker:
                 kernel(*args)
             except BaseException as error:  # handed to the caller by finish()
                 self._error = error
+            del kernel, args  # hold no arrays while waiting for the next range
             with self._changed:
                 counts[1] = wanted
                 self._changed.notify_all()
