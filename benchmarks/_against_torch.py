@@ -1,14 +1,41 @@
 """What the single-layer benchmarks against PyTorch CPU share (``bench_conv.py``,
-``bench_pooling.py``): the timer and the command line."""
+``bench_pooling.py``, ``bench_norm_pool.py``): PyTorch's passes, the timer and the
+command line."""
 
 import argparse
 import statistics
 import time
 
+import numpy as np
 from _report import replace_section
 
 THREADS = 2
 """Threads for PyTorch, as many as skdeep's kernels use on these 2-core machines."""
+
+
+def channels_first(x, requires_grad=True):
+    """A PyTorch tensor of the channels-last maps ``x`` in PyTorch's (N, C, H, W) layout."""
+    import torch
+
+    return torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2))).requires_grad_(
+        requires_grad)
+
+
+def autograd_passes(forward, leaves):
+    """``(forward, backward)`` as a training step runs them: ``forward`` with autograd on,
+    and autograd's backward pass from one forward output (a gradient of ones), the
+    ``leaves``' gradients cleared first."""
+    import torch
+
+    out = forward()
+    dy = torch.ones_like(out)
+
+    def backward():
+        for leaf in leaves:
+            leaf.grad = None
+        out.backward(dy, retain_graph=True)
+
+    return forward, backward
 
 
 def best_time(function, repeats):

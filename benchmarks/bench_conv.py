@@ -16,7 +16,7 @@ of skdeep's time (as a fit runs it) over PyTorch's.
 
 
 import numpy as np
-from _against_torch import interleaved, run
+from _against_torch import autograd_passes, channels_first, interleaved, run
 
 from skdeep.ops.cpu import conv
 from skdeep.ops.cpu.threads import kernel_threads
@@ -57,8 +57,7 @@ def torch_passes(x, wmat, bias, kernel, stride, need_dx):
     import torch
 
     channels, filters = x.shape[3], wmat.shape[1]
-    xt = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
-    xt.requires_grad_(need_dx)
+    xt = channels_first(x, need_dx)
     weights = wmat.reshape(kernel, kernel, channels, filters).transpose(3, 2, 0, 1)
     wt = torch.from_numpy(np.ascontiguousarray(weights)).requires_grad_()
     bt = torch.from_numpy(bias.copy()).requires_grad_()
@@ -66,14 +65,7 @@ def torch_passes(x, wmat, bias, kernel, stride, need_dx):
     def forward():
         return torch.nn.functional.conv2d(xt, wt, bt, stride, kernel // 2)
 
-    out = forward()
-    dy = torch.ones_like(out)
-
-    def backward():
-        xt.grad = wt.grad = bt.grad = None
-        out.backward(dy, retain_graph=True)
-
-    return forward, backward
+    return autograd_passes(forward, (xt, wt, bt))
 
 
 def measure(rounds, repeats):

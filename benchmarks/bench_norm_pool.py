@@ -16,7 +16,7 @@ over rounds.
 
 
 import numpy as np
-from _against_torch import interleaved, run
+from _against_torch import autograd_passes, channels_first, interleaved, run
 
 from skdeep.backends import CPU
 from skdeep.ops.cpu.threads import kernel_threads
@@ -68,20 +68,13 @@ def skdeep_separate(x):
 def torch_pass(x):
     import torch
 
-    xt = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2))).requires_grad_()
+    xt = channels_first(x)
     norm = torch.nn.BatchNorm2d(x.shape[3])
 
     def forward():
         return torch.nn.functional.max_pool2d(norm(xt), 2)
 
-    out = forward()
-    dy = torch.ones_like(out)
-
-    def backward():
-        xt.grad = None
-        out.backward(dy, retain_graph=True)
-
-    return forward, backward
+    return autograd_passes(forward, (xt,))
 
 
 def measure(rounds, repeats):

@@ -13,7 +13,7 @@ between the two in one process (2 threads each) and each ratio is the median ove
 
 
 import numpy as np
-from _against_torch import interleaved, run
+from _against_torch import autograd_passes, channels_first, interleaved, run
 
 from skdeep.backends import CPU
 from skdeep.ops.cpu.threads import kernel_threads
@@ -56,19 +56,12 @@ def torch_pass(x, window, stride, padding):
     forward pass with autograd on (which records the positions), autograd's backward."""
     import torch
 
-    xt = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2))).requires_grad_()
+    xt = channels_first(x)
 
     def forward():  # as in training: autograd keeps the positions for backward
         return torch.nn.functional.max_pool2d(xt, window, stride, padding)
 
-    out = torch.nn.functional.max_pool2d(xt, window, stride, padding)
-    dy = torch.ones_like(out)
-
-    def backward():
-        xt.grad = None
-        out.backward(dy, retain_graph=True)
-
-    return forward, backward
+    return autograd_passes(forward, (xt,))
 
 
 def measure(rounds, repeats):

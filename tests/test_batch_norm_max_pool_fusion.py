@@ -7,18 +7,17 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
-import skdeep.nn.network
 from skdeep import CNNClassifier, CNNRegressor
 from skdeep.backends.cpu import CPU
 from skdeep.nn.layers import BatchNorm, MaxPool2D
 
+from ._fusion import assert_same_model, fit_fused_and_separate
+
+FUSION = "fuse_batch_norm_max_pool"
+
 SPECS = [("conv", 16, 3), "bn", ("maxpool", 2), "relu", ("conv", 16, 3), "bn", "relu",
          ("maxpool", 2), ("conv", 6, 3), "bn", ("maxpool", 2), ("conv", 16, 1), "bn",
          ("maxpool", 3, 1, 1), "gap"]
-
-
-def _separate_layers(monkeypatch):
-    monkeypatch.setattr(skdeep.nn.network, "fuse_batch_norm_max_pool", lambda layers: None)
 
 
 def _images(n=40, size=26, seed=0, dtype=np.float32):
@@ -52,39 +51,30 @@ def test_fused_are_the_batch_norms_before_a_2x2_max_pooling():
 def test_cnn_fit_and_predictions_equal_separate_layers(monkeypatch, weighted):
     X, y = _images()  # 13x13 maps after the first pooling: a row and column no window covers
     weights = np.arange(len(X)) % 3 + 0.5 if weighted else None
-    fused = _cnn().fit(X, y, sample_weight=weights)
-    _separate_layers(monkeypatch)
-    separate = _cnn().fit(X, y, sample_weight=weights)
+    fused, separate = fit_fused_and_separate(monkeypatch, FUSION, _cnn, X, y,
+                                             sample_weight=weights)
     assert not any(layer.pools for layer in separate._network.layers
                    if isinstance(layer, BatchNorm))
-    for a, b in zip(fused.coefs_, separate.coefs_):
-        assert_array_equal(a, b)
-    assert_array_equal(fused.predict_proba(X), separate.predict_proba(X))
-    assert_array_equal(fused.transform(X), separate.transform(X))
-    assert fused.loss_curve_ == separate.loss_curve_
+    assert_same_model(fused, separate, X, ("predict_proba", "transform"))
 
 
 def test_float64_regressor_equals_separate_layers(monkeypatch):
     X, _ = _images(size=16, dtype=np.float64)
     y = X[:, 1].mean(axis=(1, 2))
-    fused = _cnn(CNNRegressor, dropout=0.2).fit(X, y)
-    _separate_layers(monkeypatch)
-    separate = _cnn(CNNRegressor, dropout=0.2).fit(X, y)
+    fused, separate = fit_fused_and_separate(
+        monkeypatch, FUSION, lambda: _cnn(CNNRegressor, dropout=0.2), X, y)
     assert fused.coefs_[0].dtype == np.float64
-    for a, b in zip(fused.coefs_, separate.coefs_):
-        assert_array_equal(a, b)
-    assert_array_equal(fused.predict(X), separate.predict(X))
+    assert_same_model(fused, separate, X, ("predict",))
 
 
 def test_frozen_batch_norm_is_not_fused_and_fits_as_before(monkeypatch):
     X, y = _images()
     source = _cnn().fit(X, y)
-    fused = _cnn(init_from=source, freeze=2).fit(X, y)
+    fused, separate = fit_fused_and_separate(
+        monkeypatch, FUSION, lambda: _cnn(init_from=source, freeze=2), X, y)
     norms = [layer for layer in fused._network.layers if isinstance(layer, BatchNorm)]
     assert norms[0].frozen and not norms[0].pools and norms[1].pools
-    _separate_layers(monkeypatch)
-    separate = _cnn(init_from=source, freeze=2).fit(X, y)
-    assert_array_equal(fused.predict_proba(X), separate.predict_proba(X))
+    assert_same_model(fused, separate, X)
 
 
 @pytest.mark.parametrize("relu", [False, True])

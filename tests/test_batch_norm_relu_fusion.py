@@ -5,15 +5,13 @@ layers."""
 
 import numpy as np
 import pytest
-from numpy.testing import assert_array_equal
 
-import skdeep.nn.network
 from skdeep import CNNClassifier, MLPRegressor
 from skdeep.nn.layers import Activation, BatchNorm, MaxPool2D
 
+from ._fusion import assert_same_model, fit_fused_and_separate
 
-def _separate_layers(monkeypatch):
-    monkeypatch.setattr(skdeep.nn.network, "fuse_batch_norm_relu", lambda layers: None)
+FUSION = "fuse_batch_norm_relu"
 
 
 SPECS = [("conv", 4, 3), "bn", "relu", ("residual", [("conv", 4, 3), "bn", "relu",
@@ -30,55 +28,6 @@ def _images(n=48, seed=0):
 def _cnn(**params):
     return CNNClassifier(architecture=SPECS, hidden_layer_sizes=(5,), batch_norm=True,
                          max_iter=3, batch_size=16, random_state=0, **params)
-
-
-def test_fused_pairs_are_the_batch_norms_directly_before_a_relu():
-    X, y = _images()
-    layers = _cnn().fit(X, y)._network.layers
-    pairs = [(a, b) for a, b in zip(layers, layers[1:])
-             if isinstance(a, BatchNorm) and isinstance(b, Activation) and b.name == "relu"]
-    assert pairs and all(a.applies_relu and b.applied_before for a, b in pairs)
-    lone = [layer for layer in layers if isinstance(layer, BatchNorm)
-            and all(layer is not a for a, _ in pairs)]
-    assert lone and not any(layer.applies_relu for layer in lone)  # the residual's last BN
-
-
-@pytest.mark.parametrize("weighted", [False, True])
-def test_cnn_fit_and_predictions_equal_separate_layers(monkeypatch, weighted):
-    X, y = _images()
-    weights = np.arange(len(X)) % 3 + 0.5 if weighted else None
-    fused = _cnn().fit(X, y, sample_weight=weights)
-    _separate_layers(monkeypatch)
-    separate = _cnn().fit(X, y, sample_weight=weights)
-    assert not any(layer.applies_relu for layer in separate._network.layers
-                   if isinstance(layer, BatchNorm))
-    for a, b in zip(fused.coefs_, separate.coefs_):
-        assert_array_equal(a, b)
-    assert_array_equal(fused.predict_proba(X), separate.predict_proba(X))
-    assert_array_equal(fused.transform(X), separate.transform(X))
-    assert fused.loss_curve_ == separate.loss_curve_
-
-
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_mlp_with_batch_norm_equals_separate_layers(monkeypatch, dtype):
-    rng = np.random.default_rng(1)
-    X = rng.standard_normal((60, 5)).astype(dtype)
-    y = X @ rng.standard_normal(5) + 0.1 * rng.standard_normal(60)
-    params = dict(hidden_layer_sizes=(8, 6), batch_norm=True, max_iter=4, batch_size=20,
-                  random_state=0)
-    fused = MLPRegressor(**params).fit(X, y)
-    _separate_layers(monkeypatch)
-    separate = MLPRegressor(**params).fit(X, y)
-    assert_array_equal(fused.predict(X), separate.predict(X))
-
-
-def test_frozen_batch_norm_before_a_relu_equals_separate_layers(monkeypatch):
-    X, y = _images()
-    source = _cnn().fit(X, y)
-    fused = _cnn(init_from=source, freeze="features").fit(X, y)
-    _separate_layers(monkeypatch)
-    separate = _cnn(init_from=source, freeze="features").fit(X, y)
-    assert_array_equal(fused.predict_proba(X), separate.predict_proba(X))
 
 
 # Batch norm, max pooling, ReLU (skdeep's conv blocks): 16 channels (batch norm then pools
@@ -100,6 +49,50 @@ def _pooled_images(n=48, seed=0):
     return X, (X[:, 0, 4:12, 4:12].mean(axis=(1, 2)) > 0).astype(int)
 
 
+def test_fused_pairs_are_the_batch_norms_directly_before_a_relu():
+    X, y = _images()
+    layers = _cnn().fit(X, y)._network.layers
+    pairs = [(a, b) for a, b in zip(layers, layers[1:])
+             if isinstance(a, BatchNorm) and isinstance(b, Activation) and b.name == "relu"]
+    assert pairs and all(a.applies_relu and b.applied_before for a, b in pairs)
+    lone = [layer for layer in layers if isinstance(layer, BatchNorm)
+            and all(layer is not a for a, _ in pairs)]
+    assert lone and not any(layer.applies_relu for layer in lone)  # the residual's last BN
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("network", ["direct", "across pooling"])
+def test_cnn_fit_and_predictions_equal_separate_layers(monkeypatch, network, weighted):
+    images, make = (_images, _cnn) if network == "direct" else (_pooled_images, _pooled_cnn)
+    X, y = images()
+    weights = np.arange(len(X)) % 3 + 0.5 if weighted else None
+    fused, separate = fit_fused_and_separate(monkeypatch, FUSION, make, X, y,
+                                             sample_weight=weights)
+    assert not any(layer.applies_relu for layer in separate._network.layers
+                   if isinstance(layer, BatchNorm))
+    assert_same_model(fused, separate, X, ("predict_proba", "transform"))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mlp_with_batch_norm_equals_separate_layers(monkeypatch, dtype):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((60, 5)).astype(dtype)
+    y = X @ rng.standard_normal(5) + 0.1 * rng.standard_normal(60)
+    params = dict(hidden_layer_sizes=(8, 6), batch_norm=True, max_iter=4, batch_size=20,
+                  random_state=0)
+    fused, separate = fit_fused_and_separate(monkeypatch, FUSION,
+                                             lambda: MLPRegressor(**params), X, y)
+    assert_same_model(fused, separate, X, ("predict",))
+
+
+def test_frozen_batch_norm_before_a_relu_equals_separate_layers(monkeypatch):
+    X, y = _images()
+    source = _cnn().fit(X, y)
+    fused, separate = fit_fused_and_separate(
+        monkeypatch, FUSION, lambda: _cnn(init_from=source, freeze="features"), X, y)
+    assert_same_model(fused, separate, X)
+
+
 def test_batch_norm_applies_the_relu_after_a_max_pooling():
     X, y = _pooled_images()
     layers = _pooled_cnn().fit(X, y)._network.layers
@@ -108,18 +101,3 @@ def test_batch_norm_applies_the_relu_after_a_max_pooling():
     relus = [layer for layer in layers if isinstance(layer, Activation)]
     assert [relu.applied_before for relu in relus] == [True, True, False, False]  # + dense's
     assert not any(layer.applies_relu for layer in layers if type(layer) is MaxPool2D)
-
-
-@pytest.mark.parametrize("weighted", [False, True])
-def test_relu_across_max_pooling_equals_separate_layers(monkeypatch, weighted):
-    X, y = _pooled_images()
-    weights = np.arange(len(X)) % 3 + 0.5 if weighted else None
-    fused = _pooled_cnn().fit(X, y, sample_weight=weights)
-    _separate_layers(monkeypatch)
-    separate = _pooled_cnn().fit(X, y, sample_weight=weights)
-    assert not any(layer.applies_relu for layer in separate._network.layers
-                   if isinstance(layer, BatchNorm))
-    for a, b in zip(fused.coefs_, separate.coefs_):
-        assert_array_equal(a, b)
-    assert_array_equal(fused.predict_proba(X), separate.predict_proba(X))
-    assert fused.loss_curve_ == separate.loss_curve_

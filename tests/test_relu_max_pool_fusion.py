@@ -4,18 +4,17 @@ separate layers, to the bit, while training and predicting."""
 
 import numpy as np
 import pytest
-from numpy.testing import assert_array_equal
 
-import skdeep.nn.network
 from skdeep import CNNClassifier, CNNRegressor
 from skdeep.nn.layers import Activation, MaxPool2D
+
+from ._fusion import assert_same_model, fit_fused_and_separate
 
 SPECS = [("conv", 4, 3), "relu", ("maxpool", 2), ("conv", 6, 3), "bn", "relu",
          ("maxpool", 2), ("conv", 6, 3), "relu", ("avgpool", 2)]
 
 
-def _separate_layers(monkeypatch):
-    monkeypatch.setattr(skdeep.nn.network, "fuse_relu_max_pool", lambda layers: None)
+FUSION = "fuse_relu_max_pool"
 
 
 def _images(n=48, seed=0, dtype=np.float32):
@@ -45,15 +44,10 @@ def test_fused_pairs_are_the_max_poolings_directly_after_a_free_relu():
 def test_cnn_fit_and_predictions_equal_separate_layers(monkeypatch, weighted):
     X, y = _images()
     weights = np.arange(len(X)) % 3 + 0.5 if weighted else None
-    fused = _cnn().fit(X, y, sample_weight=weights)
-    _separate_layers(monkeypatch)
-    separate = _cnn().fit(X, y, sample_weight=weights)
+    fused, separate = fit_fused_and_separate(monkeypatch, FUSION, _cnn, X, y,
+                                             sample_weight=weights)
     assert not any(getattr(layer, "applied_after", False) for layer in separate._network.layers)
-    for a, b in zip(fused.coefs_, separate.coefs_):
-        assert_array_equal(a, b)
-    assert_array_equal(fused.predict_proba(X), separate.predict_proba(X))
-    assert_array_equal(fused.transform(X), separate.transform(X))
-    assert fused.loss_curve_ == separate.loss_curve_
+    assert_same_model(fused, separate, X, ("predict_proba", "transform"))
 
 
 def test_float64_regressor_with_dropout_equals_separate_layers(monkeypatch):
@@ -61,11 +55,7 @@ def test_float64_regressor_with_dropout_equals_separate_layers(monkeypatch):
     X, _ = _images(dtype=np.float64)
     X -= 0.5
     y = X[:, 0].mean(axis=(1, 2))
-    params = dict(estimator=CNNRegressor, dropout=0.2)
-    fused = _cnn(**params).fit(X, y)
-    _separate_layers(monkeypatch)
-    separate = _cnn(**params).fit(X, y)
+    fused, separate = fit_fused_and_separate(
+        monkeypatch, FUSION, lambda: _cnn(CNNRegressor, dropout=0.2), X, y)
     assert fused.coefs_[0].dtype == np.float64
-    for a, b in zip(fused.coefs_, separate.coefs_):
-        assert_array_equal(a, b)
-    assert_array_equal(fused.predict(X), separate.predict(X))
+    assert_same_model(fused, separate, X, ("predict",))

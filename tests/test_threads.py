@@ -127,6 +127,21 @@ def test_large_dense_products_are_the_same_on_any_number_of_threads(monkeypatch)
     np.testing.assert_allclose(results[0], x @ w, rtol=1e-12)
 
 
+def _split_everything(monkeypatch, cores):
+    """Split even tiny arrays, over ``cores`` ranges."""
+    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
+    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: cores)
+
+
+def _split_squares(n, out=None):
+    """``out`` (new when None) filled with the squares of ``arange(n)`` by a split call."""
+    x = np.arange(n, dtype=np.float64)
+    out = np.full(n, np.nan) if out is None else out
+    with threads.kernel_threads():
+        threads.over_ranges(_squares, n, x, out)
+    return out
+
+
 @njit(nogil=True)
 def _fails_before(limit, x, first, stop):
     for i in range(first, stop):
@@ -136,8 +151,7 @@ def _fails_before(limit, x, first, stop):
 
 
 def test_an_error_in_the_calling_threads_range_waits_for_the_workers(monkeypatch):
-    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
-    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 2)
+    _split_everything(monkeypatch, 2)
     x = np.zeros(8)
     with threads.kernel_threads(), pytest.raises(ValueError, match="before the limit"):
         threads.over_ranges(_fails_before, 8, 1, x)
@@ -150,31 +164,25 @@ def test_an_error_in_the_calling_threads_range_waits_for_the_workers(monkeypatch
 def test_workers_that_went_to_sleep_wake_for_the_next_range(monkeypatch):
     from skdeep.ops.cpu import workers
 
-    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
-    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 3)
+    _split_everything(monkeypatch, 3)
     monkeypatch.setattr(workers, "IDLE_SPIN_LOADS", 1)  # sleep at once after each range
     monkeypatch.setattr(workers, "WAIT_SPIN_LOADS", 1)
     x = np.arange(30, dtype=np.float64)
     for _ in range(20):
-        out = np.full(30, np.nan)
-        with threads.kernel_threads():
-            threads.over_ranges(_squares, 30, x, out)
-        np.testing.assert_array_equal(out, x * x)
+        np.testing.assert_array_equal(_split_squares(30), x * x)
 
 
 def test_threads_calling_at_once_each_get_their_whole_result(monkeypatch):
     # One caller at a time uses the workers; another runs its whole range itself.
     import concurrent.futures
 
-    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
-    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 2)
+    _split_everything(monkeypatch, 2)
     x = np.arange(5000, dtype=np.float64)
 
     def squares(_):
         out = np.full(5000, np.nan)
         for _ in range(20):
-            with threads.kernel_threads():
-                threads.over_ranges(_squares, 5000, x, out)
+            _split_squares(5000, out)
         return out
 
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
@@ -185,36 +193,21 @@ def test_threads_calling_at_once_each_get_their_whole_result(monkeypatch):
 def test_a_forked_child_starts_workers_of_its_own(monkeypatch):
     import multiprocessing
 
-    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
-    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 2)
-    x = np.arange(1000, dtype=np.float64)
-    out = np.empty(1000)
-    with threads.kernel_threads():
-        threads.over_ranges(_squares, 1000, x, out)  # the parent's workers exist
+    _split_everything(monkeypatch, 2)
+    expected = _split_squares(1000)  # the parent's workers exist
     context = multiprocessing.get_context("fork")
-    with context.Pool(1) as pool:
-        result = pool.apply_async(_split_squares_sum, (1000,)).get(timeout=60)
-    assert result == float(np.sum(x * x))
-
-
-def _split_squares_sum(n):
-    x = np.arange(n, dtype=np.float64)
-    out = np.full(n, np.nan)
-    with threads.kernel_threads():
-        threads.over_ranges(_squares, n, x, out)
-    return float(np.sum(out))
+    with context.Pool(1) as pool:  # the child splits too (it inherits the settings)
+        result = pool.apply_async(_split_squares, (1000,)).get(timeout=60)
+    np.testing.assert_array_equal(expected, np.arange(1000.0) ** 2)
+    np.testing.assert_array_equal(result, expected)
 
 
 def test_workers_hold_no_arrays_after_their_range(monkeypatch):
     import gc
     import weakref
 
-    monkeypatch.setattr(threads, "MIN_VALUES_PER_THREAD", 1)
-    monkeypatch.setattr(threads.numba, "get_num_threads", lambda: 2)
-    x = np.arange(100, dtype=np.float64)
-    out = np.empty(100)
-    with threads.kernel_threads():
-        threads.over_ranges(_squares, 100, x, out)
+    _split_everything(monkeypatch, 2)
+    out = _split_squares(100)
     gone = weakref.ref(out)
     del out
     gc.collect()
